@@ -1,0 +1,1 @@
+"""Analyzers: pure functions ClusterState -> findings, one module each, listed in registry.py."""

@@ -1,0 +1,5 @@
+"""Analyzers of the network group. Add a module and list its `analyze` here."""
+
+from kubemedic.analyzers.types import Analyzer
+
+ANALYZERS: tuple[Analyzer, ...] = ()

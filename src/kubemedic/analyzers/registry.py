@@ -1,0 +1,20 @@
+"""Every analyzer kubemedic runs, group by group. Each group's __init__ lists its analyzers explicitly."""
+
+from __future__ import annotations
+
+from kubemedic.analyzers import config, logs, network, pods, workloads
+from kubemedic.analyzers.types import Analyzer
+
+ANALYZERS: tuple[Analyzer, ...] = (
+    *pods.ANALYZERS,
+    *logs.ANALYZERS,
+    *workloads.ANALYZERS,
+    *network.ANALYZERS,
+    *config.ANALYZERS,
+)
+
+
+def analyzer_name(analyzer: Analyzer) -> str:
+    """`pods.image_pull` for kubemedic.analyzers.pods.image_pull.analyze."""
+    module = getattr(analyzer, "__module__", "") or ""
+    return module.removeprefix("kubemedic.analyzers.")

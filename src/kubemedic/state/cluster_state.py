@@ -1,0 +1,245 @@
+"""ClusterState: every object of one cluster at one moment, indexed the ways analyzers ask."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TypeVar
+
+from kubemedic.state.events import Event
+from kubemedic.state.objects import Json, KubeObject
+from kubemedic.state.pods import ContainerStatus, Pod
+from kubemedic.state.selectors import LabelSelector
+
+T = TypeVar("T", bound=KubeObject)
+
+_VIEWS: dict[str, type[KubeObject]] = {"Pod": Pod, "Event": Event}
+
+
+def make_view(raw: Json, kind: str, cluster: str = "") -> KubeObject:
+    return _VIEWS.get(kind, KubeObject)(raw, kind, cluster)
+
+
+@dataclass(frozen=True, slots=True)
+class LogKey:
+    namespace: str
+    pod: str
+    container: str
+    previous: bool = False
+
+
+class ClusterState:
+    """Read-only indexed views. Build one with `ClusterState.build(...)`; never mutate it afterwards."""
+
+    def __init__(
+        self,
+        objects: Iterable[KubeObject],
+        *,
+        now: datetime,
+        logs: Mapping[LogKey, str] | None = None,
+        cluster: str = "",
+    ) -> None:
+        self.now = now if now.tzinfo else now.replace(tzinfo=UTC)
+        self.cluster = cluster
+        self._logs: dict[LogKey, str] = dict(logs or {})
+        self._by_kind: dict[str, list[KubeObject]] = defaultdict(list)
+        self._by_key: dict[tuple[str, str, str], KubeObject] = {}
+        self._by_uid: dict[str, KubeObject] = {}
+        self._children: dict[str, list[KubeObject]] = defaultdict(list)
+        self._events_by_uid: dict[str, list[Event]] = defaultdict(list)
+        self._events_by_key: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
+        for obj in objects:
+            self._add(obj)
+        for events in self._events_by_key.values():
+            events.sort(key=_event_sort_key)
+        for events in self._events_by_uid.values():
+            events.sort(key=_event_sort_key)
+
+    @classmethod
+    def build(
+        cls,
+        raws: Iterable[Json],
+        *,
+        now: datetime,
+        logs: Mapping[LogKey, str] | None = None,
+        cluster: str = "",
+    ) -> ClusterState:
+        """Build from raw API objects (each with its `kind`)."""
+        views = (make_view(raw, str(raw.get("kind", "")), cluster) for raw in raws)
+        return cls(views, now=now, logs=logs, cluster=cluster)
+
+    def _add(self, obj: KubeObject) -> None:
+        key = (obj.kind, obj.namespace, obj.name)
+        if key in self._by_key:  # the same object in two files: keep the first, like a set
+            return
+        self._by_key[key] = obj
+        self._by_kind[obj.kind].append(obj)
+        if obj.uid:
+            self._by_uid[obj.uid] = obj
+        for owner in obj.owner_references:
+            if owner.uid:
+                self._children[owner.uid].append(obj)
+        if isinstance(obj, Event):
+            inv = obj.involved
+            if inv.uid:
+                self._events_by_uid[inv.uid].append(obj)
+            self._events_by_key[(inv.kind, inv.namespace, inv.name)].append(obj)
+
+    # ---- lookups -------------------------------------------------------------------------------
+
+    @property
+    def kinds(self) -> Mapping[str, int]:
+        return {kind: len(items) for kind, items in self._by_kind.items()}
+
+    def objects(self, kind: str, namespace: str | None = None) -> Sequence[KubeObject]:
+        items = self._by_kind.get(kind, [])
+        if namespace is None:
+            return items
+        return [o for o in items if o.namespace == namespace]
+
+    def typed(self, cls: type[T], kind: str, namespace: str | None = None) -> list[T]:
+        return [o for o in self.objects(kind, namespace) if isinstance(o, cls)]
+
+    def pods(self, namespace: str | None = None) -> list[Pod]:
+        return self.typed(Pod, "Pod", namespace)
+
+    def events(self) -> list[Event]:
+        return self.typed(Event, "Event")
+
+    def get(self, kind: str, namespace: str, name: str) -> KubeObject | None:
+        return self._by_key.get((kind, namespace, name))
+
+    def by_uid(self, uid: str) -> KubeObject | None:
+        return self._by_uid.get(uid)
+
+    def namespaces(self) -> list[str]:
+        names = {o.namespace for items in self._by_kind.values() for o in items if o.namespace}
+        names.update(o.name for o in self._by_kind.get("Namespace", []))
+        return sorted(names)
+
+    # ---- ownership -----------------------------------------------------------------------------
+
+    def owner(self, obj: KubeObject) -> KubeObject | None:
+        ref = obj.controller_ref
+        if ref is None:
+            return None
+        found = self._by_uid.get(ref.uid) if ref.uid else None
+        if found is None:
+            found = self._by_key.get((ref.kind, obj.namespace, ref.name))
+        return found
+
+    def owner_chain(self, obj: KubeObject) -> list[KubeObject]:
+        """Owners from nearest to top: Pod -> [ReplicaSet, Deployment]."""
+        chain: list[KubeObject] = []
+        current = self.owner(obj)
+        while current is not None and current not in chain and len(chain) < 8:
+            chain.append(current)
+            current = self.owner(current)
+        return chain
+
+    def top_owner(self, obj: KubeObject) -> KubeObject:
+        chain = self.owner_chain(obj)
+        return chain[-1] if chain else obj
+
+    def children(self, obj: KubeObject, kind: str | None = None) -> list[KubeObject]:
+        items = self._children.get(obj.uid, []) if obj.uid else []
+        return [c for c in items if kind is None or c.kind == kind]
+
+    def pods_of(self, workload: KubeObject) -> list[Pod]:
+        """Pods owned by a workload directly or through its ReplicaSets/Jobs."""
+        pods: list[Pod] = []
+        stack = [workload]
+        while stack:
+            current = stack.pop()
+            for child in self.children(current):
+                if isinstance(child, Pod):
+                    pods.append(child)
+                elif child.kind in ("ReplicaSet", "Job"):
+                    stack.append(child)
+        return pods
+
+    # ---- selectors -----------------------------------------------------------------------------
+
+    @cached_property
+    def _pods_by_namespace(self) -> dict[str, list[Pod]]:
+        out: dict[str, list[Pod]] = defaultdict(list)
+        for pod in self.pods():
+            out[pod.namespace].append(pod)
+        return out
+
+    def select_pods(self, namespace: str, selector: LabelSelector) -> list[Pod]:
+        """Pods in a namespace matching a selector. An empty selector matches all of them."""
+        return [p for p in self._pods_by_namespace.get(namespace, []) if selector.matches(p.labels)]
+
+    def pods_in(self, namespace: str) -> list[Pod]:
+        return self._pods_by_namespace.get(namespace, [])
+
+    # ---- events and logs -----------------------------------------------------------------------
+
+    def events_for(self, obj: KubeObject) -> list[Event]:
+        """Events about this object, oldest first (matched by uid, else by kind/namespace/name)."""
+        if obj.uid and obj.uid in self._events_by_uid:
+            return self._events_by_uid[obj.uid]
+        return self._events_by_key.get((obj.kind, obj.namespace, obj.name), [])
+
+    def latest_event(
+        self, obj: KubeObject, *, reasons: Iterable[str] | None = None, field_path: str | None = None
+    ) -> Event | None:
+        wanted = set(reasons) if reasons is not None else None
+        for event in reversed(self.events_for(obj)):
+            if wanted is not None and event.reason not in wanted:
+                continue
+            if field_path is not None and event.field_path and event.field_path != field_path:
+                continue
+            return event
+        return None
+
+    def logs(self, pod: KubeObject, container: str, previous: bool = False) -> str | None:
+        return self._logs.get(LogKey(pod.namespace, pod.name, container, previous))
+
+    @property
+    def log_count(self) -> int:
+        return len(self._logs)
+
+    # ---- derived views shared by several analyzers -------------------------------------------------
+
+    @cached_property
+    def troubled_pods(self) -> list[Pod]:
+        """Pods that are not plainly healthy: not Running+Ready, restarting, or with a waiting container.
+
+        Most pod analyzers only need these; on a big healthy cluster this keeps analysis cheap.
+        """
+        out = []
+        for pod in self.pods():
+            if pod.phase == "Succeeded":
+                continue
+            if pod.phase != "Running" or pod.deletion_timestamp is not None or not pod.is_ready:
+                out.append(pod)
+                continue
+            if any(_container_troubled(s) for s in pod.container_statuses):
+                out.append(pod)
+        return out
+
+    def waiting_containers(self, reasons: Iterable[str]) -> Iterator[tuple[Pod, ContainerStatus]]:
+        wanted = set(reasons)
+        for pod in self.troubled_pods:
+            for status in pod.container_statuses:
+                if status.state.state == "waiting" and status.state.reason in wanted:
+                    yield pod, status
+
+    def age_seconds(self, when: datetime | None) -> float | None:
+        return None if when is None else (self.now - when).total_seconds()
+
+
+def _container_troubled(status: ContainerStatus) -> bool:
+    if status.state.state == "waiting":
+        return True
+    return status.restart_count > 0 and status.last_state.state == "terminated"
+
+
+def _event_sort_key(event: Event) -> tuple[float, str]:
+    seen = event.last_seen
+    return (seen.timestamp() if seen else 0.0, event.name)

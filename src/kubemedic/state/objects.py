@@ -1,0 +1,161 @@
+"""Typed read-only views over Kubernetes objects exactly as the API server returns them.
+
+The raw mapping is kept (parsing 60,000 objects into models up front would cost more than the whole
+analysis); views expose what the analyzers need through typed properties and small helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kubemedic.domain import ObjectRef
+from kubemedic.state.selectors import LabelSelector
+from kubemedic.state.timeutil import parse_time
+
+Json = Mapping[str, Any]
+EMPTY: Json = {}
+
+
+def as_map(value: object) -> Json:
+    return value if isinstance(value, Mapping) else EMPTY
+
+
+def as_list(value: object) -> Sequence[Any]:
+    return value if isinstance(value, list) else ()
+
+
+def dig(data: Json, *path: str) -> Any:
+    """Follow keys into nested mappings; None when any step is missing."""
+    current: Any = data
+    for key in path:
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(key)
+    return current
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerReference:
+    kind: str
+    name: str
+    uid: str
+    controller: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    type: str
+    status: str
+    reason: str
+    message: str
+    last_transition: str
+
+    @property
+    def is_true(self) -> bool:
+        return self.status == "True"
+
+
+class KubeObject:
+    """Any Kubernetes object. Subclasses add typed accessors for the kinds analyzers read closely."""
+
+    __slots__ = ("_ref", "cluster", "kind", "name", "namespace", "raw", "uid")
+
+    def __init__(self, raw: Json, kind: str, cluster: str = "") -> None:
+        meta = as_map(raw.get("metadata"))
+        self.raw = raw
+        self.kind = kind
+        self.cluster = cluster
+        self.name = str(meta.get("name") or "")
+        self.namespace = str(meta.get("namespace") or "")
+        self.uid = str(meta.get("uid") or "")
+        self._ref: ObjectRef | None = None
+
+    def __repr__(self) -> str:
+        return f"<{self.ref.display()}>"
+
+    @property
+    def ref(self) -> ObjectRef:
+        if self._ref is None:
+            self._ref = ObjectRef(self.kind, self.namespace, self.name, self.uid, self.cluster)
+        return self._ref
+
+    @property
+    def metadata(self) -> Json:
+        return as_map(self.raw.get("metadata"))
+
+    @property
+    def spec(self) -> Json:
+        return as_map(self.raw.get("spec"))
+
+    @property
+    def status(self) -> Json:
+        return as_map(self.raw.get("status"))
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return as_map(self.metadata.get("labels"))
+
+    @property
+    def annotations(self) -> Mapping[str, str]:
+        return as_map(self.metadata.get("annotations"))
+
+    @property
+    def created(self) -> datetime | None:
+        return parse_time(self.metadata.get("creationTimestamp"))
+
+    @property
+    def deletion_timestamp(self) -> datetime | None:
+        return parse_time(self.metadata.get("deletionTimestamp"))
+
+    @property
+    def owner_references(self) -> tuple[OwnerReference, ...]:
+        refs = []
+        for item in as_list(self.metadata.get("ownerReferences")):
+            if isinstance(item, Mapping):
+                refs.append(
+                    OwnerReference(
+                        str(item.get("kind", "")),
+                        str(item.get("name", "")),
+                        str(item.get("uid", "")),
+                        bool(item.get("controller")),
+                    )
+                )
+        return tuple(refs)
+
+    @property
+    def controller_ref(self) -> OwnerReference | None:
+        refs = self.owner_references
+        for ref in refs:
+            if ref.controller:
+                return ref
+        return refs[0] if refs else None
+
+    def conditions(self) -> Iterator[Condition]:
+        for item in as_list(self.status.get("conditions")):
+            if isinstance(item, Mapping):
+                yield Condition(
+                    str(item.get("type", "")),
+                    str(item.get("status", "")),
+                    str(item.get("reason") or ""),
+                    str(item.get("message") or ""),
+                    str(item.get("lastTransitionTime") or ""),
+                )
+
+    def condition(self, type_: str) -> Condition | None:
+        for cond in self.conditions():
+            if cond.type == type_:
+                return cond
+        return None
+
+    def spec_selector(self) -> LabelSelector:
+        """`spec.selector` as a LabelSelector object (workloads, PDBs)."""
+        return LabelSelector.from_spec(as_map(self.spec.get("selector")))
+
+    def pod_template(self) -> Json:
+        """`spec.template` for workloads, `spec.jobTemplate.spec.template` for CronJobs."""
+        if self.kind == "CronJob":
+            return as_map(dig(self.spec, "jobTemplate", "spec", "template"))
+        return as_map(self.spec.get("template"))

@@ -1,0 +1,179 @@
+"""Pods and their containers: specs, statuses and states."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kubemedic.state.objects import Json, KubeObject, as_list, as_map
+from kubemedic.state.timeutil import parse_time
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerState:
+    """One of waiting / running / terminated, flattened."""
+
+    state: str  # waiting | running | terminated | unknown
+    reason: str = ""
+    message: str = ""
+    exit_code: int | None = None
+    signal: int | None = None
+    started_at: str = ""
+    finished_at: str = ""
+
+    @classmethod
+    def parse(cls, data: object) -> ContainerState:
+        data = as_map(data)
+        for name in ("waiting", "terminated", "running"):
+            inner = data.get(name)
+            if isinstance(inner, Mapping):
+                code = inner.get("exitCode")
+                sig = inner.get("signal")
+                return cls(
+                    name,
+                    str(inner.get("reason") or ""),
+                    str(inner.get("message") or ""),
+                    int(code) if isinstance(code, int) else None,
+                    int(sig) if isinstance(sig, int) else None,
+                    str(inner.get("startedAt") or ""),
+                    str(inner.get("finishedAt") or ""),
+                )
+        return cls("unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerStatus:
+    name: str
+    image: str
+    ready: bool
+    started: bool
+    restart_count: int
+    state: ContainerState
+    last_state: ContainerState
+    init: bool
+
+    @property
+    def field_path(self) -> str:
+        """The event `involvedObject.fieldPath` kubelet uses for this container."""
+        return f"spec.{'initContainers' if self.init else 'containers'}{{{self.name}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerSpec:
+    name: str
+    image: str
+    init: bool
+    raw: Json
+
+    @property
+    def ports(self) -> Sequence[Json]:
+        return [as_map(p) for p in as_list(self.raw.get("ports"))]
+
+    def port_numbers(self) -> set[int]:
+        return {int(p["containerPort"]) for p in self.ports if isinstance(p.get("containerPort"), int)}
+
+    def port_names(self) -> dict[str, int]:
+        return {
+            str(p["name"]): int(p["containerPort"])
+            for p in self.ports
+            if p.get("name") and isinstance(p.get("containerPort"), int)
+        }
+
+    @property
+    def resources(self) -> Json:
+        return as_map(self.raw.get("resources"))
+
+    def probe(self, kind: str) -> Json:
+        """`readinessProbe`, `livenessProbe` or `startupProbe` (kind without the suffix)."""
+        return as_map(self.raw.get(f"{kind}Probe"))
+
+
+def _statuses(raw: Any, init: bool) -> tuple[ContainerStatus, ...]:
+    out = []
+    for item in as_list(raw):
+        if not isinstance(item, Mapping):
+            continue
+        out.append(
+            ContainerStatus(
+                name=str(item.get("name", "")),
+                image=str(item.get("image", "")),
+                ready=bool(item.get("ready")),
+                started=bool(item.get("started")),
+                restart_count=int(item.get("restartCount") or 0),
+                state=ContainerState.parse(item.get("state")),
+                last_state=ContainerState.parse(item.get("lastState")),
+                init=init,
+            )
+        )
+    return tuple(out)
+
+
+class Pod(KubeObject):
+    __slots__ = ("_statuses",)
+
+    def __init__(self, raw: Json, kind: str = "Pod", cluster: str = "") -> None:
+        super().__init__(raw, kind, cluster)
+        self._statuses: tuple[ContainerStatus, ...] | None = None
+
+    @property
+    def phase(self) -> str:
+        return str(self.status.get("phase") or "")
+
+    @property
+    def reason(self) -> str:
+        """Pod-level status reason, e.g. `Evicted`, `NodeLost`."""
+        return str(self.status.get("reason") or "")
+
+    @property
+    def node_name(self) -> str:
+        return str(self.spec.get("nodeName") or "")
+
+    @property
+    def service_account(self) -> str:
+        return str(self.spec.get("serviceAccountName") or self.spec.get("serviceAccount") or "default")
+
+    @property
+    def started_at(self) -> datetime | None:
+        return parse_time(self.status.get("startTime"))
+
+    def containers(self, include_init: bool = False) -> tuple[ContainerSpec, ...]:
+        specs = []
+        if include_init:
+            for c in as_list(self.spec.get("initContainers")):
+                m = as_map(c)
+                specs.append(ContainerSpec(str(m.get("name", "")), str(m.get("image", "")), True, m))
+        for c in as_list(self.spec.get("containers")):
+            m = as_map(c)
+            specs.append(ContainerSpec(str(m.get("name", "")), str(m.get("image", "")), False, m))
+        return tuple(specs)
+
+    def container(self, name: str) -> ContainerSpec | None:
+        for spec in self.containers(include_init=True):
+            if spec.name == name:
+                return spec
+        return None
+
+    @property
+    def container_statuses(self) -> tuple[ContainerStatus, ...]:
+        """Init container statuses first, then app containers."""
+        if self._statuses is None:
+            status = self.status
+            self._statuses = _statuses(status.get("initContainerStatuses"), True) + _statuses(
+                status.get("containerStatuses"), False
+            )
+        return self._statuses
+
+    @property
+    def is_ready(self) -> bool:
+        cond = self.condition("Ready")
+        return cond is not None and cond.is_true
+
+    @property
+    def is_finished(self) -> bool:
+        return self.phase in ("Succeeded", "Failed")
+
+    @property
+    def volumes(self) -> Sequence[Json]:
+        return [as_map(v) for v in as_list(self.spec.get("volumes"))]

@@ -1,0 +1,5 @@
+"""Reading snapshot directories."""
+
+from kubemedic.state.snapshot.loader import LoadedSnapshot, SnapshotStats, load_snapshot
+
+__all__ = ["LoadedSnapshot", "SnapshotStats", "load_snapshot"]
