@@ -1,0 +1,1 @@
+"""Services: the operations every face (CLI, API, MCP) calls."""
