@@ -1,0 +1,170 @@
+"""What a workload's pods are doing, in the words `kubectl get pods` uses, summarized for a finding.
+
+Workload analyzers say *why* a controller lacks replicas by pointing at its pods: "3/3 pods
+CrashLoopBackOff". Pods seconds old that are still being created are not counted as failing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kubemedic.domain import Evidence, ObjectRef
+from kubemedic.state import ContainerStatus, Pod
+
+# Pods younger than this in a normal start-up state are "starting", not failing.
+STARTUP_GRACE_SECONDS = 120
+# Labels a young pod may show while it starts normally (image pulls included).
+STARTUP_LABELS = frozenset(
+    {
+        "Pending",
+        "Unschedulable",
+        "ContainerCreating",
+        "PodInitializing",
+        "ErrImagePull",
+        "ImagePullBackOff",
+        "Init:ContainerCreating",
+        "Init:PodInitializing",
+        "Init:ErrImagePull",
+        "Init:ImagePullBackOff",
+        "Init:Running",
+        "NotReady",
+        "Terminating",
+    }
+)
+MAX_RELATED_PODS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PodState:
+    """One pod's status: a short label (`CrashLoopBackOff`), a detail and the field that shows it."""
+
+    pod: Pod
+    label: str
+    detail: str = ""
+    evidence: Evidence | None = None
+    healthy: bool = False
+    starting: bool = False
+
+    @property
+    def failing(self) -> bool:
+        return not self.healthy and not self.starting
+
+    def describe(self) -> str:
+        return f"{self.pod.name}: {self.label}" + (f" ({self.detail})" if self.detail else "")
+
+
+def pod_state(pod: Pod, now: datetime) -> PodState:
+    """Classify a pod the way an SRE reads `kubectl get pods`, worst container first."""
+    state = _classify(pod)
+    if state.healthy:
+        return state
+    created = pod.created
+    young = created is not None and (now - created).total_seconds() < STARTUP_GRACE_SECONDS
+    if young and state.label in STARTUP_LABELS:
+        return PodState(pod, state.label, state.detail, state.evidence, starting=True)
+    return state
+
+
+def _classify(pod: Pod) -> PodState:
+    if pod.phase == "Succeeded":
+        return PodState(pod, "Completed", healthy=True)
+    if pod.deletion_timestamp is not None:
+        return PodState(pod, "Terminating")
+    for status in pod.container_statuses:
+        found = _container_problem(pod, status)
+        if found is not None:
+            return found
+    if pod.phase == "Failed":
+        label = pod.reason or "Failed"
+        message = str(pod.status.get("message") or "")
+        return PodState(pod, label, message, Evidence.field("status.reason", label, pod.ref))
+    if pod.phase == "Pending" or not pod.phase:
+        return _pending(pod)
+    if pod.is_ready:
+        return PodState(pod, "Ready", healthy=True)
+    unready = [s.name for s in pod.container_statuses if not s.init and not s.ready]
+    detail = f"container {', '.join(unready)} not ready" if unready else ""
+    return PodState(pod, "NotReady", detail, Evidence.field("status.conditions[Ready]", "False", pod.ref))
+
+
+def _container_problem(pod: Pod, status: ContainerStatus) -> PodState | None:
+    prefix = "Init:" if status.init else ""
+    where = f"status.{'initContainerStatuses' if status.init else 'containerStatuses'}[{status.name}]"
+    current, last = status.state, status.last_state
+    if current.state == "waiting" and current.reason:
+        detail = _exit_detail(last.exit_code, last.reason) if last.state == "terminated" else current.message
+        label = prefix + current.reason
+        value = current.reason + (f" ({detail})" if detail else "")
+        return PodState(pod, label, detail, Evidence.field(f"{where}.state.waiting.reason", value, pod.ref))
+    if current.state == "terminated" and current.exit_code not in (None, 0):
+        label = prefix + (current.reason or "Error")
+        detail = _exit_detail(current.exit_code, current.reason)
+        return PodState(pod, label, detail, Evidence.field(f"{where}.state.terminated", detail, pod.ref))
+    if status.init and current.state == "running" and pod.phase == "Pending":
+        return PodState(pod, "Init:Running", f"init container {status.name} still running")
+    return None
+
+
+def _pending(pod: Pod) -> PodState:
+    scheduled = pod.condition("PodScheduled")
+    if scheduled is not None and scheduled.status == "False":
+        message = scheduled.message or scheduled.reason
+        evidence = Evidence.field("status.conditions[PodScheduled]", message, pod.ref)
+        return PodState(pod, "Unschedulable", message, evidence)
+    return PodState(pod, "Pending", "", Evidence.field("status.phase", "Pending", pod.ref))
+
+
+def _exit_detail(code: int | None, reason: str) -> str:
+    if code is None:
+        return reason
+    return f"exit code {code}" + (f", {reason}" if reason and reason != "Error" else "")
+
+
+@dataclass(frozen=True, slots=True)
+class PodSummary:
+    """The failing pods of one workload and how to say it."""
+
+    total: int
+    failing: tuple[PodState, ...]
+    starting: tuple[PodState, ...]
+
+    @property
+    def dominant(self) -> str:
+        """The most common failing label (ties: alphabetical), "" when no pod fails."""
+        if not self.failing:
+            return ""
+        counts = Counter(s.label for s in self.failing)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    def text(self) -> str:
+        """`3/3 pods CrashLoopBackOff` or `2/5 pods CrashLoopBackOff, 1 Unschedulable`."""
+        if not self.failing:
+            return f"no failing pods (of {self.total})"
+        counts = sorted(Counter(s.label for s in self.failing).items(), key=lambda kv: (-kv[1], kv[0]))
+        first_label, first_n = counts[0]
+        parts = [f"{first_n}/{self.total} pod{'s' if self.total != 1 else ''} {first_label}"]
+        parts += [f"{n} {label}" for label, n in counts[1:]]
+        return ", ".join(parts)
+
+    def examples(self, limit: int = 3) -> str:
+        """`web-abc: CrashLoopBackOff (exit code 137, OOMKilled); ...` for the first few failing pods."""
+        return "; ".join(s.describe() for s in self.failing[:limit])
+
+    def related(self) -> tuple[ObjectRef, ...]:
+        return tuple(s.pod.ref for s in self.failing[:MAX_RELATED_PODS])
+
+    def evidence(self, limit: int = 3) -> tuple[Evidence, ...]:
+        return tuple(s.evidence for s in self.failing[:limit] if s.evidence is not None)
+
+
+def summarize(pods: Iterable[Pod], now: datetime) -> PodSummary:
+    """Classify pods (sorted by name, so output is stable) and keep the failing and starting ones."""
+    states: Sequence[PodState] = [pod_state(p, now) for p in sorted(pods, key=lambda p: p.name)]
+    return PodSummary(
+        total=len(states),
+        failing=tuple(s for s in states if s.failing),
+        starting=tuple(s for s in states if s.starting),
+    )
