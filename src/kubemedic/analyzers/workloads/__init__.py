@@ -1,9 +1,18 @@
 """Analyzers of the workloads group. Add a module and list its `analyze` here."""
 
 from kubemedic.analyzers.types import Analyzer
-from kubemedic.analyzers.workloads import cronjobs, daemonsets, deployments, jobs, replicasets, statefulsets
+from kubemedic.analyzers.workloads import (
+    cronjobs,
+    daemonsets,
+    deployments,
+    jobs,
+    nodes,
+    replicasets,
+    statefulsets,
+)
 
 ANALYZERS: tuple[Analyzer, ...] = (
+    nodes.analyze,
     replicasets.analyze,
     deployments.analyze,
     statefulsets.analyze,
