@@ -5,6 +5,7 @@ from kubemedic.analyzers.workloads import (
     cronjobs,
     daemonsets,
     deployments,
+    hpa,
     jobs,
     nodes,
     replicasets,
@@ -19,4 +20,5 @@ ANALYZERS: tuple[Analyzer, ...] = (
     daemonsets.analyze,
     jobs.analyze,
     cronjobs.analyze,
+    hpa.analyze,
 )
