@@ -8,12 +8,15 @@ from kubemedic.analyzers.workloads import (
     hpa,
     jobs,
     nodes,
+    pdb,
+    quotas,
     replicasets,
     statefulsets,
 )
 
 ANALYZERS: tuple[Analyzer, ...] = (
     nodes.analyze,
+    quotas.analyze,
     replicasets.analyze,
     deployments.analyze,
     statefulsets.analyze,
@@ -21,4 +24,5 @@ ANALYZERS: tuple[Analyzer, ...] = (
     jobs.analyze,
     cronjobs.analyze,
     hpa.analyze,
+    pdb.analyze,
 )
