@@ -69,7 +69,7 @@ FIX_NO_REPLICASET = (
 def analyze(state: ClusterState) -> Iterator[Finding]:
     for deployment in state.objects("Deployment"):
         desired = int_field(deployment.spec, "replicas", 1)
-        if desired == 0 or deployment.spec.get("paused") is True:
+        if desired == 0 or deployment.spec.get("paused") is True or _settled(deployment, desired):
             continue
         yield from _check(state, deployment, desired)
 
@@ -117,6 +117,18 @@ def _check(state: ClusterState, dep: KubeObject, desired: int) -> Iterator[Findi
         evidence=[*evidence, *summary.evidence()],
         remediation=FIX_PODS.format(name=dep.name, ns=ns, pod=summary.failing[0].pod.name),
         related=summary.related(),
+    )
+
+
+def _settled(dep: KubeObject, desired: int) -> bool:
+    """Every replica updated, ready and available, and no old pods left: nothing to look at (fast path)."""
+    status = dep.status
+    return (
+        int_field(status, "replicas") == desired
+        and int_field(status, "updatedReplicas") == desired
+        and int_field(status, "readyReplicas") >= desired
+        and int_field(status, "availableReplicas") >= desired
+        and int_field(status, "observedGeneration") >= int_field(dep.metadata, "generation")
     )
 
 

@@ -22,7 +22,7 @@ from kubemedic.analyzers.workloads.fields import (
     int_field,
 )
 from kubemedic.domain import Evidence, Finding, ObjectRef, Severity
-from kubemedic.state import ClusterState, KubeObject, as_list, as_map, dig
+from kubemedic.state import ClusterState, Condition, KubeObject, as_list, as_map, dig
 
 PINNED_GRACE_SECONDS = 600
 CORE_SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
@@ -102,9 +102,10 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
         if target is None and (kind in CORE_SCALABLE_KINDS or state.objects(kind)):
             yield _missing_target(hpa, kind, name)
             continue
+        conditions = {c.type: c for c in hpa.conditions()}
         related = [target.ref] if target else []
-        yield from _inactive(state, hpa, target, related)
-        able = hpa.condition("AbleToScale")
+        yield from _inactive(state, hpa, conditions.get("ScalingActive"), target, related)
+        able = conditions.get("AbleToScale")
         if able is not None and able.status == "False":
             yield Finding.for_object(
                 hpa,
@@ -117,7 +118,7 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
                 remediation=FIX_CANNOT_SCALE,
                 related=related,
             )
-        yield from _pinned(state, hpa, related)
+        yield from _pinned(state, hpa, conditions.get("ScalingLimited"), related)
 
 
 def _missing_target(hpa: KubeObject, kind: str, name: str) -> Finding:
@@ -135,9 +136,12 @@ def _missing_target(hpa: KubeObject, kind: str, name: str) -> Finding:
 
 
 def _inactive(
-    state: ClusterState, hpa: KubeObject, target: KubeObject | None, related: list[ObjectRef]
+    state: ClusterState,
+    hpa: KubeObject,
+    cond: Condition | None,
+    target: KubeObject | None,
+    related: list[ObjectRef],
 ) -> Iterator[Finding]:
-    cond = hpa.condition("ScalingActive")
     if cond is None or cond.status != "False" or cond.reason in QUIET_INACTIVE_REASONS:
         return
     ns = f" -n {hpa.namespace}" if hpa.namespace else ""
@@ -204,8 +208,9 @@ def _containers_without_requests(hpa: KubeObject, target: KubeObject | None) -> 
     return None
 
 
-def _pinned(state: ClusterState, hpa: KubeObject, related: list[ObjectRef]) -> Iterator[Finding]:
-    cond = hpa.condition("ScalingLimited")
+def _pinned(
+    state: ClusterState, hpa: KubeObject, cond: Condition | None, related: list[ObjectRef]
+) -> Iterator[Finding]:
     if cond is None or not cond.is_true or cond.reason != "TooManyReplicas":
         return
     maximum = int_field(hpa.spec, "maxReplicas")

@@ -119,13 +119,14 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
         age = object_age(state, node)
         if age is not None and age < JOIN_GRACE_SECONDS:
             continue
-        ready = node.condition("Ready")
+        conditions = {c.type: c for c in node.conditions()}
+        ready = conditions.get("Ready")
         if ready is not None and ready.status != "True":
             if pods_by_node is None:
                 pods_by_node = _pods_by_node(state)
             yield _not_ready(state, node, ready, pods_by_node.get(node.name, []))
         for problem in CONDITION_PROBLEMS:
-            cond = node.condition(problem.condition)
+            cond = conditions.get(problem.condition)
             if cond is not None and cond.is_true:
                 yield _condition_finding(state, node, cond, problem)
         if node.spec.get("unschedulable") is True:

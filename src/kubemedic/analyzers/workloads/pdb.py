@@ -46,27 +46,28 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
         status = pdb.status
         if "disruptionsAllowed" not in status:
             continue
-        selector = pdb.spec_selector()
-        pods = [p for p in state.select_pods(pdb.namespace, selector) if not p.is_finished]
         expected = int_field(status, "expectedPods")
-        if not pods and expected == 0:
-            yield Finding.for_object(
-                pdb,
-                severity=Severity.INFO,
-                category="disruption-budget",
-                title=TITLE_SELECTS_NONE.format(name=pdb.name),
-                message=f"PodDisruptionBudget {pdb.name} matches no pod.",
-                root_cause=ROOT_SELECTS_NONE.format(
-                    selector=selector.describe() or "{}", namespace=pdb.namespace
-                ),
-                evidence=[Evidence.field("status.expectedPods", 0, pdb.ref)],
-                remediation=FIX_SELECTS_NONE,
-            )
-            continue
         healthy, desired = int_field(status, "currentHealthy"), int_field(status, "desiredHealthy")
-        if int_field(status, "disruptionsAllowed") != 0 or expected == 0 or healthy < desired:
-            continue
-        yield _blocks_all(state, pdb, pods, expected, healthy, desired)
+        if expected == 0:
+            selector = pdb.spec_selector()
+            if not any(not p.is_finished for p in state.select_pods(pdb.namespace, selector)):
+                yield _selects_none(pdb, selector.describe())
+        elif int_field(status, "disruptionsAllowed") == 0 and healthy >= desired:
+            pods = [p for p in state.select_pods(pdb.namespace, pdb.spec_selector()) if not p.is_finished]
+            yield _blocks_all(state, pdb, pods, expected, healthy, desired)
+
+
+def _selects_none(pdb: KubeObject, selector: str) -> Finding:
+    return Finding.for_object(
+        pdb,
+        severity=Severity.INFO,
+        category="disruption-budget",
+        title=TITLE_SELECTS_NONE.format(name=pdb.name),
+        message=f"PodDisruptionBudget {pdb.name} matches no pod.",
+        root_cause=ROOT_SELECTS_NONE.format(selector=selector or "{}", namespace=pdb.namespace),
+        evidence=[Evidence.field("status.expectedPods", 0, pdb.ref)],
+        remediation=FIX_SELECTS_NONE,
+    )
 
 
 def _blocks_all(

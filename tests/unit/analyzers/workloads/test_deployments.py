@@ -99,6 +99,10 @@ def test_progress_deadline_exceeded_quotes_the_condition() -> None:
 
 def _rollout(new_pod_kw: dict[str, object], new_age: float = 3600) -> list[dict[str, object]]:
     dep = deployment("api", replicas=2, ready=2)
+    # mid-rollout status as the deployment controller writes it: 2 old pods + 1 new surge pod
+    dep["status"].update(
+        replicas=3, updatedReplicas=1, readyReplicas=2, availableReplicas=2, unavailableReplicas=1
+    )
     old = replicaset(dep, suffix="old111", replicas=2)
     old["metadata"]["annotations"] = {"deployment.kubernetes.io/revision": "4"}
     new = replicaset(dep, suffix="new222", replicas=1, ready=0)
