@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kubemedic.domain import Evidence, ObjectRef
-from kubemedic.state import ContainerStatus, Pod
+from kubemedic.state import ContainerState, ContainerStatus, Pod
+from kubemedic.state.timeutil import parse_time
 
 # Pods younger than this in a normal start-up state are "starting", not failing.
 STARTUP_GRACE_SECONDS = 120
@@ -35,6 +36,9 @@ STARTUP_LABELS = frozenset(
     }
 )
 MAX_RELATED_PODS = 10
+CRASH_LOOP = "CrashLoopBackOff"
+# A not-ready container that crashed this recently is crash-looping, even while it runs for a moment.
+RECENT_CRASH_SECONDS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,7 @@ class PodState:
 
 def pod_state(pod: Pod, now: datetime) -> PodState:
     """Classify a pod the way an SRE reads `kubectl get pods`, worst container first."""
-    state = _classify(pod)
+    state = _classify(pod, now)
     if state.healthy:
         return state
     created = pod.created
@@ -68,13 +72,13 @@ def pod_state(pod: Pod, now: datetime) -> PodState:
     return state
 
 
-def _classify(pod: Pod) -> PodState:
+def _classify(pod: Pod, now: datetime) -> PodState:
     if pod.phase == "Succeeded":
         return PodState(pod, "Completed", healthy=True)
     if pod.deletion_timestamp is not None:
         return PodState(pod, "Terminating")
     for status in pod.container_statuses:
-        found = _container_problem(pod, status)
+        found = _container_problem(pod, status, now)
         if found is not None:
             return found
     if pod.phase == "Failed":
@@ -90,7 +94,7 @@ def _classify(pod: Pod) -> PodState:
     return PodState(pod, "NotReady", detail, Evidence.field("status.conditions[Ready]", "False", pod.ref))
 
 
-def _container_problem(pod: Pod, status: ContainerStatus) -> PodState | None:
+def _container_problem(pod: Pod, status: ContainerStatus, now: datetime) -> PodState | None:
     prefix = "Init:" if status.init else ""
     where = f"status.{'initContainerStatuses' if status.init else 'containerStatuses'}[{status.name}]"
     current, last = status.state, status.last_state
@@ -99,13 +103,27 @@ def _container_problem(pod: Pod, status: ContainerStatus) -> PodState | None:
         label = prefix + current.reason
         value = current.reason + (f" ({detail})" if detail else "")
         return PodState(pod, label, detail, Evidence.field(f"{where}.state.waiting.reason", value, pod.ref))
+    restarts = pod.spec.get("restartPolicy", "Always") != "Never" and status.restart_count > 0
     if current.state == "terminated" and current.exit_code not in (None, 0):
-        label = prefix + (current.reason or "Error")
         detail = _exit_detail(current.exit_code, current.reason)
+        label = prefix + (CRASH_LOOP if restarts else current.reason or "Error")
         return PodState(pod, label, detail, Evidence.field(f"{where}.state.terminated", detail, pod.ref))
+    if current.state == "running" and not status.ready and restarts and _crashed_recently(last, now):
+        # Between two crashes a crash-looping container runs briefly: same problem, same label.
+        detail = _exit_detail(last.exit_code, last.reason)
+        value = f"restarted {status.restart_count} times, last {detail}"
+        evidence = Evidence.field(f"{where}.lastState.terminated", value, pod.ref)
+        return PodState(pod, prefix + CRASH_LOOP, detail, evidence)
     if status.init and current.state == "running" and pod.phase == "Pending":
         return PodState(pod, "Init:Running", f"init container {status.name} still running")
     return None
+
+
+def _crashed_recently(state: ContainerState, now: datetime) -> bool:
+    if state.state != "terminated" or state.exit_code in (None, 0):
+        return False
+    finished = parse_time(state.finished_at)
+    return finished is not None and (now - finished).total_seconds() < RECENT_CRASH_SECONDS
 
 
 def _pending(pod: Pod) -> PodState:
