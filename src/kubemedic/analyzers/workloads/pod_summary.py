@@ -175,7 +175,14 @@ class PodSummary:
         return tuple(s.pod.ref for s in self.failing[:MAX_RELATED_PODS])
 
     def evidence(self, limit: int = 3) -> tuple[Evidence, ...]:
-        return tuple(s.evidence for s in self.failing[:limit] if s.evidence is not None)
+        """One piece of evidence per distinct failure text (30 identical crash loops are one fact)."""
+        seen: dict[str, Evidence] = {}
+        for state in self.failing:
+            if state.evidence is not None and state.evidence.text not in seen:
+                seen[state.evidence.text] = state.evidence
+                if len(seen) == limit:
+                    break
+        return tuple(seen.values())
 
 
 def summarize(pods: Iterable[Pod], now: datetime) -> PodSummary:

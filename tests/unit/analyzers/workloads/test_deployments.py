@@ -43,7 +43,8 @@ def test_all_pods_crashlooping_is_critical_and_names_the_pod_state() -> None:
     assert "exit code 137, OOMKilled" in f.message
     texts = [e.text for e in f.evidence]
     assert "status.readyReplicas: 0/3" in texts
-    assert any("CrashLoopBackOff (exit code 137, OOMKilled)" in t for t in texts)
+    # three identical crash loops are one fact, quoted once
+    assert sum("CrashLoopBackOff (exit code 137, OOMKilled)" in t for t in texts) == 1
     assert len(f.related) == 3 and all(r.kind == "Pod" for r in f.related)
     assert "kubectl rollout undo deployment/api -n shop" in f.remediation
 
