@@ -19,6 +19,9 @@ KEEP = frozenset(
     }
 )  # fmt: skip
 
+_IMAGE_LIKE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9_.:-]*(?:/[A-Za-z0-9_.-]+)+(?::[A-Za-z0-9_.-]+)?(?:@sha256:[0-9a-f]+)?"
+)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 _HOSTNAME = re.compile(
@@ -78,8 +81,28 @@ class Anonymizer:
         """Replace every registered name, IPv4 address and hostname in `text`."""
         if not text:
             return text
+        text = _IMAGE_LIKE.sub(self._image, text)
         text = _IPV4.sub(lambda m: self.ip(m.group(0)) if _valid_ip(m) else m.group(0), text)
         return _TOKEN.sub(self._token, text)
+
+    def _image(self, match: re.Match[str]) -> str:
+        """Image references: registered ones, and any `registry.host/path[:tag]` even if unknown."""
+        ref = match.group(0)
+        found = self._map.get(ref)
+        if found is not None and found.startswith("image-"):
+            return found
+        name, sep, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "")
+        found = self._map.get(name)
+        if found is not None and found.startswith("image-"):
+            return found + sep + tag
+        first = ref.split("/", 1)[0]
+        if (
+            "." in first
+            and _HOSTNAME.match(first.lower().split(":")[0])
+            and not ref.endswith((".log", ".txt"))
+        ):
+            return self.add_image(ref)
+        return ref
 
     def _token(self, match: re.Match[str]) -> str:
         token = match.group(0)
@@ -97,7 +120,16 @@ class Anonymizer:
                 return self.add(token, "host")
             parts = token.split(".")
             if any(p in self._map for p in parts):
-                return ".".join(self._map.get(p, p) for p in parts)
+                return ".".join(self._map.get(p, p) if p in self._map else self._prefixed(p) for p in parts)
+        return self._prefixed(token)
+
+    def _prefixed(self, token: str) -> str:
+        """`payments-7f9c-x2k` -> `deployment-1-7f9c-x2k` when only `payments` is known."""
+        pieces = token.split("-")
+        for cut in range(len(pieces) - 1, 0, -1):
+            found = self._map.get("-".join(pieces[:cut]))
+            if found is not None:
+                return "-".join([found, *pieces[cut:]])
         return token
 
 
