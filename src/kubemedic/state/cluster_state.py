@@ -197,6 +197,32 @@ class ClusterState:
             return event
         return None
 
+    @cached_property
+    def _events_by_reason(self) -> dict[str, list[Event]]:
+        out: dict[str, list[Event]] = defaultdict(list)
+        for event in self.events():
+            out[event.reason].append(event)
+        return out
+
+    def events_with_reason(self, *reasons: str) -> list[Event]:
+        """Events with one of these reasons (e.g. FailedCreate), without scanning every event each time."""
+        found: list[Event] = []
+        for reason in reasons:
+            found.extend(self._events_by_reason.get(reason, ()))
+        return found
+
+    @cached_property
+    def _pods_by_node(self) -> dict[str, list[Pod]]:
+        out: dict[str, list[Pod]] = defaultdict(list)
+        for pod in self.pods():
+            if pod.node_name:
+                out[pod.node_name].append(pod)
+        return out
+
+    def pods_on(self, node: str) -> list[Pod]:
+        """Pods scheduled on a node."""
+        return self._pods_by_node.get(node, [])
+
     def logs(self, pod: KubeObject, container: str, previous: bool = False) -> str | None:
         return self._logs.get(LogKey(pod.namespace, pod.name, container, previous))
 
