@@ -20,9 +20,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m kubemedic.demo
 
+# Tiers: unit (pure, parallel), integration (simulated cluster, real kubectl, real servers).
+# pytest exits 5 when a tier has no tests yet; that is not a failure. Any other non-zero exit is.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests/unit
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q tests/integration || [ $$? -eq 5 ]
 
 check: lint typecheck layers
 
