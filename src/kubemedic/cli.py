@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -11,10 +12,12 @@ import typer
 from rich.console import Console
 
 from kubemedic import __version__
-from kubemedic.domain import InputError, Severity, SnapshotError
+from kubemedic.cluster.client import ClusterTarget
+from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
 from kubemedic.report import render_table, to_json, to_markdown, to_yaml
+from kubemedic.service.capture import capture_snapshot
 from kubemedic.service.models import ScanOptions, ScanReport
-from kubemedic.service.scan import scan_snapshot
+from kubemedic.service.scan import scan_live, scan_snapshot
 
 app = typer.Typer(
     name="kubemedic",
@@ -51,6 +54,17 @@ def scan(
             "--snapshot", "-s", help="Snapshot directory (kubectl get -o yaml/json files, logs/, ...)."
         ),
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Scan this live cluster (kubeconfig context).")
+    ] = None,
+    kubeconfig: Annotated[
+        Path | None,
+        typer.Option("--kubeconfig", help="Kubeconfig file (default: $KUBECONFIG, ~/.kube/config)."),
+    ] = None,
+    live: Annotated[bool, typer.Option("--live", help="Scan the kubeconfig's current context.")] = False,
+    logs: Annotated[
+        bool, typer.Option("--logs/--no-logs", help="Read logs of troubled pods (live scans).")
+    ] = True,
     namespace: Annotated[
         list[str] | None,
         typer.Option("--namespace", "-n", help="Only report this namespace (repeat or comma-separate)."),
@@ -75,18 +89,26 @@ def scan(
         typer.Option("--fail-on", help="Exit with code 1 when a finding at or above this severity exists."),
     ] = None,
 ) -> None:
-    """Diagnose a cluster snapshot: incidents with root cause, evidence and fix.
+    """Diagnose a cluster - a snapshot directory or a live context: incidents with root cause, evidence, fix.
 
     Exit codes: 0 done, 1 a finding met --fail-on, 2 the input could not be used.
+    An unreachable cluster is reported as a critical finding (exit 0, or 1 with --fail-on).
     """
     min_sev = _severity(min_severity) or Severity.INFO
     fail_sev = _severity(fail_on)
-    if snapshot is None:
-        _die("give a snapshot directory with --snapshot DIR (capture one with `kubectl get ... -o yaml`)")
+    is_live = live or context is not None or kubeconfig is not None
+    if snapshot is None and not is_live:
+        _die("give --snapshot DIR, or --context CTX / --live for a live cluster")
+    if snapshot is not None and is_live:
+        _die("--snapshot and --context/--live/--kubeconfig are exclusive: scan one source at a time")
     namespaces = _namespaces(namespace, all_namespaces)
     options = ScanOptions(namespaces=namespaces, min_severity=min_sev, anonymize=anonymize)
     try:
-        report = scan_snapshot(snapshot, options)
+        if snapshot is not None:
+            report = scan_snapshot(snapshot, options)
+        else:
+            target = ClusterTarget(kubeconfig=kubeconfig, context=context)
+            report = scan_live(target, options, clock=_clock, with_logs=logs)
     except SnapshotError as exc:
         for problem in exc.problems:
             Console(stderr=True).print(f"[yellow]skipped[/] {problem}", highlight=False)
@@ -97,6 +119,72 @@ def scan(
     worst = report.worst()
     if fail_sev is not None and worst is not None and worst >= fail_sev:
         raise typer.Exit(EXIT_FAIL_ON)
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@app.command()
+def snapshot(
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="New directory to write the capture to.")
+    ],
+    context: Annotated[
+        str | None, typer.Option("--context", help="Kubeconfig context (default: current).")
+    ] = None,
+    kubeconfig: Annotated[Path | None, typer.Option("--kubeconfig", help="Kubeconfig file.")] = None,
+    namespace: Annotated[
+        list[str] | None, typer.Option("--namespace", "-n", help="Only these namespaces (repeatable).")
+    ] = None,
+    all_namespaces: Annotated[
+        bool, typer.Option("--all-namespaces", "-A", help="Every namespace (default).")
+    ] = False,
+    logs: Annotated[
+        bool, typer.Option("--logs/--no-logs", help="Also capture logs of troubled pods.")
+    ] = True,
+) -> None:
+    """Capture a live cluster into a snapshot directory `scan --snapshot` reads (Secret values stripped)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    target = ClusterTarget(kubeconfig=kubeconfig, context=context)
+    namespaces = _namespaces(namespace, all_namespaces)
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        task = bar.add_task("connecting", total=None)
+        counts: dict[str, int] = {}
+
+        def progress(what: str, n: int) -> None:
+            counts[what] = counts.get(what, 0) + n
+            done = ", ".join(f"{k} {v}" for k, v in counts.items())
+            bar.update(task, description=f"reading: {done}")
+
+        try:
+            result = capture_snapshot(
+                target, output_dir, clock=_clock, namespaces=namespaces, with_logs=logs, progress=progress
+            )
+        except ClusterConnectionError as exc:
+            _die(f"cannot read the cluster ({exc.reason}): {exc}")
+        except InputError as exc:
+            _die(str(exc))
+    for problem in result.access_problems:
+        console.print(f"[yellow]warning:[/] {problem.message}", highlight=False)
+    console.print(
+        f"captured {result.objects} objects and {result.logs} logs from {result.cluster} into "
+        f"{result.directory} - scan it with: kubemedic scan --snapshot {result.directory}",
+        highlight=False,
+    )
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def sim(ctx: typer.Context) -> None:
+    """Run the simulated cluster (real kubectl works against it). `kubemedic sim --help` for options."""
+    from kubemedic.sim.cli import main as sim_main
+
+    raise typer.Exit(sim_main(list(ctx.args)))
 
 
 def _namespaces(values: list[str] | None, all_namespaces: bool) -> frozenset[str] | None:

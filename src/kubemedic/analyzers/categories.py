@@ -37,5 +37,6 @@ CATEGORIES: dict[str, str] = {
     "network-policy": "NetworkPolicy blocks traffic the workload needs",
     "webhook": "Admission webhook points at a missing service",
     "unused": "Object nothing references",
+    "cluster-access": "The cluster, or some of its resources, could not be read",
     "kubemedic-internal": "kubemedic itself failed to analyze something",
 }

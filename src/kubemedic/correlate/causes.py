@@ -9,6 +9,7 @@ from __future__ import annotations
 from kubemedic.domain import Finding
 
 CAUSE_RANK: dict[str, int] = {
+    "cluster-access": 0,
     "node": 0,
     "storage": 1,
     "config-reference": 1,
