@@ -210,6 +210,25 @@ def _die(message: str) -> NoReturn:
 
 
 @app.command()
+def analyzers(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/analyzers.md.")] = False,
+) -> None:
+    """List the analyzers: what each detects and the evidence it quotes."""
+    from kubemedic.analyzers.catalog import catalog
+    from kubemedic.analyzers.catalog import markdown as catalog_markdown
+
+    if markdown:
+        sys.stdout.write(catalog_markdown())
+        return
+    from rich.table import Table
+
+    table = Table("analyzer", "detects", "evidence", show_lines=False)
+    for doc in catalog():
+        table.add_row(doc.name, doc.detects or doc.summary, doc.evidence)
+    Console().print(table)
+
+
+@app.command()
 def version() -> None:
     """Print the kubemedic version."""
     typer.echo(f"kubemedic {__version__}")
