@@ -12,12 +12,10 @@ import typer
 from rich.console import Console
 
 from kubemedic import __version__
-from kubemedic.cluster.client import ClusterTarget
 from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
 from kubemedic.report import render_table, to_json, to_markdown, to_yaml
-from kubemedic.service.capture import capture_snapshot
 from kubemedic.service.models import ScanOptions, ScanReport
-from kubemedic.service.scan import scan_live, scan_snapshot
+from kubemedic.service.scan import scan_snapshot
 
 app = typer.Typer(
     name="kubemedic",
@@ -107,6 +105,9 @@ def scan(
         if snapshot is not None:
             report = scan_snapshot(snapshot, options)
         else:
+            from kubemedic.cluster.client import ClusterTarget
+            from kubemedic.service.live_scan import scan_live
+
             target = ClusterTarget(kubeconfig=kubeconfig, context=context)
             report = scan_live(target, options, clock=_clock, with_logs=logs)
     except SnapshotError as exc:
@@ -146,6 +147,9 @@ def snapshot(
 ) -> None:
     """Capture a live cluster into a snapshot directory `scan --snapshot` reads (Secret values stripped)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from kubemedic.cluster.client import ClusterTarget
+    from kubemedic.service.capture import capture_snapshot
 
     target = ClusterTarget(kubeconfig=kubeconfig, context=context)
     namespaces = _namespaces(namespace, all_namespaces)

@@ -51,12 +51,9 @@ class ClusterState:
         self._children: dict[str, list[KubeObject]] = defaultdict(list)
         self._events_by_uid: dict[str, list[Event]] = defaultdict(list)
         self._events_by_key: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
+        self._sorted: set[int] = set()  # ids of event lists already in time order (sorted on first use)
         for obj in objects:
             self._add(obj)
-        for events in self._events_by_key.values():
-            events.sort(key=_event_sort_key)
-        for events in self._events_by_uid.values():
-            events.sort(key=_event_sort_key)
 
     @classmethod
     def build(
@@ -182,8 +179,13 @@ class ClusterState:
     def events_for(self, obj: KubeObject) -> list[Event]:
         """Events about this object, oldest first (matched by uid, else by kind/namespace/name)."""
         if obj.uid and obj.uid in self._events_by_uid:
-            return self._events_by_uid[obj.uid]
-        return self._events_by_key.get((obj.kind, obj.namespace, obj.name), [])
+            events = self._events_by_uid[obj.uid]
+        else:
+            events = self._events_by_key.get((obj.kind, obj.namespace, obj.name), [])
+        if len(events) > 1 and id(events) not in self._sorted:
+            events.sort(key=_event_sort_key)
+            self._sorted.add(id(events))
+        return events
 
     def latest_event(
         self, obj: KubeObject, *, reasons: Iterable[str] | None = None, field_path: str | None = None
