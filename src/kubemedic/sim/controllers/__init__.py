@@ -1,0 +1,1 @@
+"""Controllers that make the simulated cluster move, each a small class with a `step(now)`."""

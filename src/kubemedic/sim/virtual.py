@@ -1,0 +1,100 @@
+"""Objects computed on request rather than stored: metrics.k8s.io PodMetrics and NodeMetrics."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+
+from kubemedic.sim.resources import ResourceType
+from kubemedic.sim.store import Entry
+from kubemedic.sim.world import World
+
+_API = "metrics.k8s.io/v1beta1"
+
+
+def _jitter(seed: str, now: float) -> float:
+    """A stable per-object wobble between 0.85 and 1.15 that changes every 15 s."""
+    h = zlib.crc32(f"{seed}/{int(now // 15)}".encode())
+    return 0.85 + (h % 300) / 1000.0
+
+
+def _pod_usage(world: World, pod: Entry, now: float) -> list[tuple[str, int, int]]:
+    """(container, nanocores, bytes) for each running container."""
+    out = []
+    labels = pod.labels
+    statuses = {s.get("name"): s for s in (pod.obj.get("status") or {}).get("containerStatuses") or []}
+    for c in pod.obj["spec"].get("containers") or []:
+        st = statuses.get(c["name"]) or {}
+        if "running" not in (st.get("state") or {}):
+            continue
+        b = world.behaviors.lookup(pod.namespace, labels, c["name"])
+        j = _jitter(f"{pod.namespace}/{pod.name}/{c['name']}", now)
+        out.append((c["name"], int(b.cpu_millis * 1_000_000 * j), int(b.memory_mib * 1024 * 1024 * j)))
+    return out
+
+
+def _pod_metrics(world: World, rt: ResourceType, namespace: str | None, now: float) -> Iterator[Entry]:
+    stamp = world.clock.stamp()
+    for pod in world.store.items("/pods", namespace):
+        if (pod.obj.get("status") or {}).get("phase") != "Running":
+            continue
+        usage = _pod_usage(world, pod, now)
+        if not usage:
+            continue
+        obj = {
+            "kind": rt.kind,
+            "apiVersion": _API,
+            "metadata": {
+                "name": pod.name,
+                "namespace": pod.namespace,
+                "creationTimestamp": stamp,
+                "labels": pod.labels,
+            },
+            "timestamp": stamp,
+            "window": "15.007s",
+            "containers": [
+                {"name": n, "usage": {"cpu": f"{cpu}n", "memory": f"{mem // 1024}Ki"}}
+                for n, cpu, mem in usage
+            ],
+        }
+        yield Entry(obj, world.store.resource_version)
+
+
+def _node_metrics(world: World, rt: ResourceType, now: float) -> Iterator[Entry]:
+    stamp = world.clock.stamp()
+    totals: dict[str, list[int]] = {}
+    for pod in world.store.values("/pods"):
+        node = (pod.obj.get("spec") or {}).get("nodeName")
+        if not node or (pod.obj.get("status") or {}).get("phase") != "Running":
+            continue
+        acc = totals.setdefault(node, [0, 0])
+        for _, cpu, mem in _pod_usage(world, pod, now):
+            acc[0] += cpu
+            acc[1] += mem
+    for node in world.store.items("/nodes"):
+        conds = {
+            c.get("type"): c.get("status") for c in (node.obj.get("status") or {}).get("conditions") or []
+        }
+        if conds.get("Ready") != "True":
+            continue
+        cpu, mem = totals.get(node.name, [0, 0])
+        j = _jitter(node.name, now)
+        obj = {
+            "kind": rt.kind,
+            "apiVersion": _API,
+            "metadata": {"name": node.name, "creationTimestamp": stamp, "labels": node.labels},
+            "timestamp": stamp,
+            "window": "20.05s",
+            "usage": {
+                "cpu": f"{int(cpu + 150_000_000 * j)}n",
+                "memory": f"{(mem + int(900 * 1024 * 1024 * j)) // 1024}Ki",
+            },
+        }
+        yield Entry(obj, world.store.resource_version)
+
+
+def virtual_entries(world: World, rt: ResourceType, namespace: str | None) -> list[Entry]:
+    now = world.clock.now()
+    if rt.plural == "pods":
+        return list(_pod_metrics(world, rt, namespace, now))
+    return list(_node_metrics(world, rt, now))
