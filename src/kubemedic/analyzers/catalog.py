@@ -32,7 +32,9 @@ def catalog() -> list[AnalyzerDoc]:
 
 
 def _section(doc: str, name: str) -> str:
-    match = re.search(rf"^{name}:\s*(.+?)(?=\n\s*\n|^(?:Detects|Evidence|Quiet)\b[^\n]*:|\Z)", doc, re.M | re.S)
+    match = re.search(
+        rf"^{name}:\s*(.+?)(?=\n\s*\n|^(?:Detects|Evidence|Quiet)\b[^\n]*:|\Z)", doc, re.M | re.S
+    )
     return " ".join(match.group(1).split()) if match else ""
 
 
