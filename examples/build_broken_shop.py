@@ -392,7 +392,7 @@ LOGS = {
 }
 
 
-def api_logs(pod_name: str) -> str:
+def api_logs() -> str:
     return (
         "2026-11-24T11:58:49.002Z INFO  api starting version=2.3.1\n"
         "2026-11-24T11:58:49.010Z INFO  connecting to database host=postgres port=5432\n"
@@ -414,7 +414,7 @@ def main() -> None:
     logs = dict(LOGS)
     for o in rest:
         if o["kind"] == "Pod" and o["metadata"]["name"].startswith("api-"):
-            logs[(o["metadata"]["name"], "api", True)] = api_logs(o["metadata"]["name"])
+            logs[(o["metadata"]["name"], "api", True)] = api_logs()
     for (pod_name, cont, previous), text in logs.items():
         path = OUT / "logs" / NS / pod_name / f"{cont}{'.previous' if previous else ''}.log"
         path.parent.mkdir(parents=True, exist_ok=True)
