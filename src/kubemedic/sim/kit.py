@@ -7,8 +7,12 @@ from typing import Any
 Obj = dict[str, Any]
 
 
-def meta(name: str, namespace: str | None = None, labels: dict[str, str] | None = None,
-         annotations: dict[str, str] | None = None) -> Obj:
+def meta(
+    name: str,
+    namespace: str | None = None,
+    labels: dict[str, str] | None = None,
+    annotations: dict[str, str] | None = None,
+) -> Obj:
     m: Obj = {"name": name}
     if namespace is not None:
         m["namespace"] = namespace
@@ -46,8 +50,14 @@ def container(
         res["limits"] = limits
     c["resources"] = res
     if ports:
-        c["ports"] = [{"containerPort": p, "protocol": "TCP", **({"name": port_names[i]} if i < len(port_names)
-                                                                 else {})} for i, p in enumerate(ports)]
+        c["ports"] = [
+            {
+                "containerPort": p,
+                "protocol": "TCP",
+                **({"name": port_names[i]} if i < len(port_names) else {}),
+            }
+            for i, p in enumerate(ports)
+        ]
     if env:
         c["env"] = env
     if env_from:
@@ -64,8 +74,13 @@ def container(
 
 
 def http_probe(path: str, port: int | str, period: int = 10) -> Obj:
-    return {"httpGet": {"path": path, "port": port, "scheme": "HTTP"}, "periodSeconds": period,
-            "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3}
+    return {
+        "httpGet": {"path": path, "port": port, "scheme": "HTTP"},
+        "periodSeconds": period,
+        "timeoutSeconds": 1,
+        "successThreshold": 1,
+        "failureThreshold": 3,
+    }
 
 
 def pod_spec(*containers: Obj, **extra: Any) -> Obj:
@@ -74,40 +89,86 @@ def pod_spec(*containers: Obj, **extra: Any) -> Obj:
     return spec
 
 
-def deployment(name: str, namespace: str, spec: Obj, *, replicas: int = 1, labels: dict[str, str] | None = None,
-               **deploy_spec: Any) -> Obj:
+def deployment(
+    name: str,
+    namespace: str,
+    spec: Obj,
+    *,
+    replicas: int = 1,
+    labels: dict[str, str] | None = None,
+    **deploy_spec: Any,
+) -> Obj:
     lbl = labels or {"app": name}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": meta(name, namespace, lbl),
-        "spec": {"replicas": replicas, "selector": {"matchLabels": dict(lbl)},
-                 "template": {"metadata": {"labels": dict(lbl)}, "spec": spec}, **deploy_spec},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": dict(lbl)},
+            "template": {"metadata": {"labels": dict(lbl)}, "spec": spec},
+            **deploy_spec,
+        },
     }
 
 
-def statefulset(name: str, namespace: str, spec: Obj, *, replicas: int = 1, service: str | None = None,
-                claims: list[Obj] | None = None) -> Obj:
+def statefulset(
+    name: str,
+    namespace: str,
+    spec: Obj,
+    *,
+    replicas: int = 1,
+    service: str | None = None,
+    claims: list[Obj] | None = None,
+) -> Obj:
     lbl = {"app": name}
-    body: Obj = {"replicas": replicas, "selector": {"matchLabels": lbl}, "serviceName": service or name,
-                 "template": {"metadata": {"labels": dict(lbl)}, "spec": spec}}
+    body: Obj = {
+        "replicas": replicas,
+        "selector": {"matchLabels": lbl},
+        "serviceName": service or name,
+        "template": {"metadata": {"labels": dict(lbl)}, "spec": spec},
+    }
     if claims:
         body["volumeClaimTemplates"] = claims
-    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta(name, namespace, lbl), "spec": body}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": meta(name, namespace, lbl),
+        "spec": body,
+    }
 
 
 def daemonset(name: str, namespace: str, spec: Obj, labels: dict[str, str] | None = None) -> Obj:
     lbl = labels or {"app": name}
-    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": meta(name, namespace, lbl),
-            "spec": {"selector": {"matchLabels": dict(lbl)},
-                     "template": {"metadata": {"labels": dict(lbl)}, "spec": spec}}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": meta(name, namespace, lbl),
+        "spec": {
+            "selector": {"matchLabels": dict(lbl)},
+            "template": {"metadata": {"labels": dict(lbl)}, "spec": spec},
+        },
+    }
 
 
-def service(name: str, namespace: str, selector: dict[str, str], port: int, target: int | str | None = None,
-            type_: str = "ClusterIP") -> Obj:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, namespace, {"app": name}),
-            "spec": {"type": type_, "selector": dict(selector),
-                     "ports": [{"name": "http", "port": port, "targetPort": target or port, "protocol": "TCP"}]}}
+def service(
+    name: str,
+    namespace: str,
+    selector: dict[str, str],
+    port: int,
+    target: int | str | None = None,
+    type_: str = "ClusterIP",
+) -> Obj:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": meta(name, namespace, {"app": name}),
+        "spec": {
+            "type": type_,
+            "selector": dict(selector),
+            "ports": [{"name": "http", "port": port, "targetPort": target or port, "protocol": "TCP"}],
+        },
+    }
 
 
 def configmap(name: str, namespace: str, data: dict[str, str]) -> Obj:
@@ -117,8 +178,13 @@ def configmap(name: str, namespace: str, data: dict[str, str]) -> Obj:
 def secret(name: str, namespace: str, data: dict[str, str]) -> Obj:
     import base64
 
-    return {"apiVersion": "v1", "kind": "Secret", "metadata": meta(name, namespace), "type": "Opaque",
-            "data": {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": meta(name, namespace),
+        "type": "Opaque",
+        "data": {k: base64.b64encode(v.encode()).decode() for k, v in data.items()},
+    }
 
 
 def namespace(name: str) -> Obj:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import string
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ class Registry:
         self.index = index
         self._rng = random.Random(seed)
         self._service_ips = IpAllocator("10.96.0.0/16")
+        self.admission: list[Callable[[ResourceType, Obj], None]] = []
 
     def resource(self, api_version: str, kind: str) -> ResourceType:
         rt = self.index.for_kind(api_version, kind)
@@ -112,6 +114,8 @@ class Registry:
         if "spec" in obj or rt.kind in ("Deployment", "Pod"):
             meta["generation"] = 1
         apply_defaults(rt.kind, obj, self._service_ips)
+        for check in self.admission:
+            check(rt, obj)
         if opts.dry_run:
             meta["resourceVersion"] = str(self.store.resource_version)
             return Entry(obj, self.store.resource_version)

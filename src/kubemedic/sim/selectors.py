@@ -166,7 +166,6 @@ SUPPORTED_FIELDS = frozenset(
         "type",
         "source",
         "spec.unschedulable",
-        "type",
     }
 )
 

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 

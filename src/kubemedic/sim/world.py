@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ class World:
     behaviors: BehaviorBook = field(default_factory=BehaviorBook)
     rng: random.Random = field(default_factory=random.Random)
     node_faults: dict[str, str] = field(default_factory=dict)
+    timers: list[tuple[float, Callable[[World], None]]] = field(default_factory=list)
 
     @classmethod
     def create(cls, config: SimConfig, clock: Clock | None = None) -> World:
@@ -57,6 +59,15 @@ class World:
 
     def save(self, obj: Obj) -> Entry:
         return self.registry.save(self.kind(obj["kind"]), obj)
+
+    def after(self, seconds: float, action: Callable[[World], None]) -> None:
+        """Run `action` on the controller loop `seconds` from now (scenarios stage faults with it)."""
+        self.timers.append((self.clock.now() + seconds, action))
+
+    def due_timers(self, now: float) -> list[Callable[[World], None]]:
+        ready = [a for t, a in self.timers if t <= now]
+        self.timers = [(t, a) for t, a in self.timers if t > now]
+        return ready
 
     def ensure(self, obj: Obj) -> Entry:
         """Create an object unless it exists (scenarios and bootstrap)."""

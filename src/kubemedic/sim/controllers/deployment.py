@@ -65,8 +65,11 @@ class DeploymentController:
                 self.reconcile(entry, now)
 
     def _sets(self, d: Entry) -> list[Entry]:
-        return [e for rkey, e in self.world.store.dependents(str(d.obj["metadata"]["uid"]))
-                if rkey == "apps/replicasets"]
+        return [
+            e
+            for rkey, e in self.world.store.dependents(str(d.obj["metadata"]["uid"]))
+            if rkey == "apps/replicasets"
+        ]
 
     def reconcile(self, d: Entry, now: float) -> None:
         spec = d.obj.get("spec") or {}
@@ -76,8 +79,15 @@ class DeploymentController:
         sets = self._sets(d)
         new = next((s for s in sets if s.labels.get("pod-template-hash") == phash), None)
         old = [s for s in sets if s is not new]
-        revision = max((int((s.obj["metadata"].get("annotations") or {}).get(
-            "deployment.kubernetes.io/revision", "0")) for s in sets), default=0)
+        revision = max(
+            (
+                int(
+                    (s.obj["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision", "0")
+                )
+                for s in sets
+            ),
+            default=0,
+        )
         if new is None:
             new = self._create_rs(d, template, phash, revision + 1, 0)
         if spec.get("paused"):
@@ -117,8 +127,13 @@ class DeploymentController:
                     remove -= cut
             if old_total or new_avail < desired:
                 self.recheck[(d.namespace, d.name)] = now + 1.0
-        self._status(d, self.world.store.get("apps/replicasets", new.namespace, new.name) or new,
-                     [self.world.store.get("apps/replicasets", s.namespace, s.name) or s for s in old], desired, now)
+        self._status(
+            d,
+            self.world.store.get("apps/replicasets", new.namespace, new.name) or new,
+            [self.world.store.get("apps/replicasets", s.namespace, s.name) or s for s in old],
+            desired,
+            now,
+        )
 
     def _create_rs(self, d: Entry, template: Obj, phash: str, revision: int, replicas: int) -> Entry:
         labels = {**((template.get("metadata") or {}).get("labels") or {}), "pod-template-hash": phash}
@@ -129,13 +144,21 @@ class DeploymentController:
         rs: Obj = {
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
-            "metadata": {"name": f"{d.name}-{phash}", "namespace": d.namespace, "labels": labels,
-                         "annotations": {"deployment.kubernetes.io/desired-replicas": str(
-                             (d.obj.get("spec") or {}).get("replicas", 1)),
-                             "deployment.kubernetes.io/max-replicas": str(
-                                 (d.obj.get("spec") or {}).get("replicas", 1) + 1),
-                             "deployment.kubernetes.io/revision": str(revision)},
-                         "ownerReferences": [owner_reference(d)]},
+            "metadata": {
+                "name": f"{d.name}-{phash}",
+                "namespace": d.namespace,
+                "labels": labels,
+                "annotations": {
+                    "deployment.kubernetes.io/desired-replicas": str(
+                        (d.obj.get("spec") or {}).get("replicas", 1)
+                    ),
+                    "deployment.kubernetes.io/max-replicas": str(
+                        (d.obj.get("spec") or {}).get("replicas", 1) + 1
+                    ),
+                    "deployment.kubernetes.io/revision": str(revision),
+                },
+                "ownerReferences": [owner_reference(d)],
+            },
             "spec": {"replicas": replicas, "selector": selector, "template": tpl},
         }
         return self.world.registry.create(self.world.kind("ReplicaSet"), d.namespace, rs)
@@ -147,11 +170,17 @@ class DeploymentController:
         obj = rs.copy()
         obj["spec"]["replicas"] = replicas
         obj["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/desired-replicas"] = str(
-            (d.obj.get("spec") or {}).get("replicas", 1))
+            (d.obj.get("spec") or {}).get("replicas", 1)
+        )
         saved = self.world.save(obj)
         verb = "up" if replicas > current else "down"
-        self.ctx.recorder.emit(d, NORMAL, "ScalingReplicaSet",
-                               f"Scaled {verb} replica set {rs.name} from {current} to {replicas}", SOURCE)
+        self.ctx.recorder.emit(
+            d,
+            NORMAL,
+            "ScalingReplicaSet",
+            f"Scaled {verb} replica set {rs.name} from {current} to {replicas}",
+            SOURCE,
+        )
         return saved
 
     def _status(self, d: Entry, new: Entry, old: list[Entry], desired: int, now: float) -> None:
@@ -173,32 +202,67 @@ class DeploymentController:
         old_status = fresh.obj.get("status") or {}
         conds = list(old_status.get("conditions") or [])
         ok = available >= desired - unavail_allowed
-        conds = set_condition(conds, {**condition(
-            "Available", ok, stamp, "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
-            "Deployment has minimum availability." if ok else "Deployment does not have minimum availability."),
-            "lastUpdateTime": stamp})
-        done = updated == desired and available >= desired and not any(
-            (s.obj.get("status") or {}).get("replicas") for s in old)
+        conds = set_condition(
+            conds,
+            {
+                **condition(
+                    "Available",
+                    ok,
+                    stamp,
+                    "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
+                    "Deployment has minimum availability."
+                    if ok
+                    else "Deployment does not have minimum availability.",
+                ),
+                "lastUpdateTime": stamp,
+            },
+        )
+        done = (
+            updated == desired
+            and available >= desired
+            and not any((s.obj.get("status") or {}).get("replicas") for s in old)
+        )
         progressing = next((c for c in conds if c.get("type") == "Progressing"), None)
         deadline = int(spec.get("progressDeadlineSeconds", 600))
         started = parse_ts((progressing or {}).get("lastUpdateTime")) or now
         if done:
-            prog = condition("Progressing", True, stamp, "NewReplicaSetAvailable",
-                             f'ReplicaSet "{new.name}" has successfully progressed.')
-        elif progressing and progressing.get("reason") == "ProgressDeadlineExceeded" or now - started > deadline:
-            prog = condition("Progressing", False, stamp, "ProgressDeadlineExceeded",
-                             f'ReplicaSet "{new.name}" has timed out progressing.')
+            prog = condition(
+                "Progressing",
+                True,
+                stamp,
+                "NewReplicaSetAvailable",
+                f'ReplicaSet "{new.name}" has successfully progressed.',
+            )
+        elif (
+            progressing and progressing.get("reason") == "ProgressDeadlineExceeded"
+        ) or now - started > deadline:
+            prog = condition(
+                "Progressing",
+                False,
+                stamp,
+                "ProgressDeadlineExceeded",
+                f'ReplicaSet "{new.name}" has timed out progressing.',
+            )
         else:
-            prog = condition("Progressing", True, stamp, "ReplicaSetUpdated",
-                             f'ReplicaSet "{new.name}" is progressing.')
-        prog["lastUpdateTime"] = (progressing or {}).get("lastUpdateTime", stamp) if (
-            progressing and progressing.get("reason") == prog.get("reason")) else stamp
+            prog = condition(
+                "Progressing", True, stamp, "ReplicaSetUpdated", f'ReplicaSet "{new.name}" is progressing.'
+            )
+        prog["lastUpdateTime"] = (
+            (progressing or {}).get("lastUpdateTime", stamp)
+            if (progressing and progressing.get("reason") == prog.get("reason"))
+            else stamp
+        )
         conds = set_condition(conds, prog)
         conds.sort(key=lambda c: 0 if c.get("type") == "Available" else 1)
-        status: Obj = {"observedGeneration": fresh.obj["metadata"].get("generation", 1), "replicas": replicas,
-                       "updatedReplicas": updated, "readyReplicas": total("readyReplicas"),
-                       "availableReplicas": available, "unavailableReplicas": max(replicas - available, 0),
-                       "conditions": conds}
+        status: Obj = {
+            "observedGeneration": fresh.obj["metadata"].get("generation", 1),
+            "replicas": replicas,
+            "updatedReplicas": updated,
+            "readyReplicas": total("readyReplicas"),
+            "availableReplicas": available,
+            "unavailableReplicas": max(replicas - available, 0),
+            "conditions": conds,
+        }
         for k in ("readyReplicas", "availableReplicas", "unavailableReplicas", "replicas", "updatedReplicas"):
             if not status[k]:
                 del status[k]
@@ -209,12 +273,15 @@ class DeploymentController:
             obj["status"] = status
             ann = obj["metadata"].setdefault("annotations", {})
             ann["deployment.kubernetes.io/revision"] = (new.obj["metadata"].get("annotations") or {}).get(
-                "deployment.kubernetes.io/revision", "1")
+                "deployment.kubernetes.io/revision", "1"
+            )
             self.world.save(obj)
 
 
 def _strip_times(status: Obj) -> Obj:
     out = dict(status)
-    out["conditions"] = [{k: v for k, v in c.items() if k not in ("lastUpdateTime", "lastTransitionTime")}
-                         for c in status.get("conditions") or []]
+    out["conditions"] = [
+        {k: v for k, v in c.items() if k not in ("lastUpdateTime", "lastTransitionTime")}
+        for c in status.get("conditions") or []
+    ]
     return out

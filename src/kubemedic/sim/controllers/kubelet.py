@@ -55,6 +55,7 @@ class Kubelet:
     backoff_base = 2.5
     backoff_cap = 40.0
     probe_period = 5.0
+    max_per_tick = 1500
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -91,7 +92,9 @@ class Kubelet:
                     if "running" in c.state:
                         self._event(run, NORMAL, "Killing", f"Stopping container {c.spec['name']}", c)
                 self._schedule(run.deleting_at, uid)
-        while self._heap and self._heap[0][0] <= now:
+        budget = self.max_per_tick
+        while self._heap and self._heap[0][0] <= now and budget > 0:
+            budget -= 1
             _, uid = heapq.heappop(self._heap)
             run = self.runs.get(uid)
             if run is not None:
@@ -247,7 +250,8 @@ class Kubelet:
         stamp = self.world.clock.stamp()
         c.state = {"running": {"startedAt": stamp}}
         c.started = True
-        c.ready = b.readiness == "ok"
+        # a container that dies soon after start never passes its first readiness probe
+        c.ready = b.readiness == "ok" and not (b.mode in EXIT_MODES and c.spec.get("readinessProbe"))
         fill = {"pod": run.name, "namespace": run.namespace, "ip": run.ip, "container": name}
         lines = [self._fill(line, fill, now) for line in b.logs]
         self.world.logs.write(run.namespace, run.name, name, lines)

@@ -19,12 +19,27 @@ class NamespaceController:
         names = self._seed + [c.entry.name for c in self.feed.drain() if c.type == ADDED]
         self._seed = []
         for ns in names:
-            self.world.ensure({"apiVersion": "v1", "kind": "ServiceAccount",
-                               "metadata": {"name": "default", "namespace": ns}})
-            self.world.ensure({"apiVersion": "v1", "kind": "ConfigMap",
-                               "metadata": {"name": "kube-root-ca.crt", "namespace": ns,
-                                            "annotations": {"kubernetes.io/description": "Contains a CA bundle "
-                                                            "that can be used to verify the kube-apiserver "
-                                                            "when using internal endpoints such as the "
-                                                            "internal service IP or kubernetes.default.svc. "}},
-                               "data": {"ca.crt": _CA}})
+            self.world.ensure(
+                {
+                    "apiVersion": "v1",
+                    "kind": "ServiceAccount",
+                    "metadata": {"name": "default", "namespace": ns},
+                }
+            )
+            self.world.ensure(
+                {
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {
+                        "name": "kube-root-ca.crt",
+                        "namespace": ns,
+                        "annotations": {
+                            "kubernetes.io/description": "Contains a CA bundle "
+                            "that can be used to verify the kube-apiserver "
+                            "when using internal endpoints such as the "
+                            "internal service IP or kubernetes.default.svc. "
+                        },
+                    },
+                    "data": {"ca.crt": _CA},
+                }
+            )

@@ -18,21 +18,34 @@ _FAULTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("Ready", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."),
     ),
     "MemoryPressure": (
-        ("MemoryPressure", "True", "KubeletHasInsufficientMemory", "kubelet has insufficient memory available"),
+        (
+            "MemoryPressure",
+            "True",
+            "KubeletHasInsufficientMemory",
+            "kubelet has insufficient memory available",
+        ),
         ("DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure"),
         ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        ("Ready", "False", "KubeletNotReady",
-         "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network "
-         "plugin returns error: cni plugin not initialized"),
+        (
+            "Ready",
+            "False",
+            "KubeletNotReady",
+            "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network "
+            "plugin returns error: cni plugin not initialized",
+        ),
     ),
 }
 _FAULT_TAINTS: dict[str, tuple[Obj, ...]] = {
-    "NotReady": ({"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
-                 {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}),
-    "MemoryPressure": ({"key": "node.kubernetes.io/memory-pressure", "effect": "NoSchedule"},
-                       {"key": "node.kubernetes.io/disk-pressure", "effect": "NoSchedule"},
-                       {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"},
-                       {"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"}),
+    "NotReady": (
+        {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
+        {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"},
+    ),
+    "MemoryPressure": (
+        {"key": "node.kubernetes.io/memory-pressure", "effect": "NoSchedule"},
+        {"key": "node.kubernetes.io/disk-pressure", "effect": "NoSchedule"},
+        {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"},
+        {"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"},
+    ),
 }
 _MANAGED = "node.kubernetes.io/"
 
@@ -68,8 +81,11 @@ class NodeController:
                 c["lastHeartbeatTime"] = stamp
                 conds = set_condition(conds, c)
             status["conditions"] = conds
-            taints = [t for t in (obj.get("spec") or {}).get("taints") or []
-                      if not str(t.get("key", "")).startswith(_MANAGED)]
+            taints = [
+                t
+                for t in (obj.get("spec") or {}).get("taints") or []
+                if not str(t.get("key", "")).startswith(_MANAGED)
+            ]
             for t in _FAULT_TAINTS.get(fault or "", ()):
                 taints.append({**t, "timeAdded": stamp})
             if taints:

@@ -10,6 +10,7 @@ from kubemedic.sim.store import DELETED
 
 class Scheduler:
     retry_every = 10.0
+    max_per_tick = 2000
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -28,7 +29,7 @@ class Scheduler:
                 self.pending[key] = now
         if self.nodes.drain():
             self.pending = dict.fromkeys(self.pending, now)
-        due = [k for k, t in self.pending.items() if t <= now]
+        due = [k for k, t in self.pending.items() if t <= now][: self.max_per_tick]
         if not due:
             return
         nodes = [e.obj for e in self.world.store.items("/nodes")]
