@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from kubemedic.analyzers import config, logs, network, pods, workloads
+from kubemedic.analyzers import config, containers, logs, network, pods, workloads
 from kubemedic.analyzers.types import Analyzer
 
 ANALYZERS: tuple[Analyzer, ...] = (
+    *containers.ANALYZERS,
     *pods.ANALYZERS,
     *logs.ANALYZERS,
     *workloads.ANALYZERS,
