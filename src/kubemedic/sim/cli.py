@@ -11,9 +11,14 @@ from kubemedic.sim.scenarios import SCENARIOS, names
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kubemedic sim", description="Run a simulated Kubernetes cluster that the "
-                                "real kubectl and any Kubernetes client can talk to.")
-    p.add_argument("--scenario", action="append", default=[], metavar="NAME", help="plant this fault (repeatable)")
+    p = argparse.ArgumentParser(
+        prog="kubemedic sim",
+        description="Run a simulated Kubernetes cluster that the "
+        "real kubectl and any Kubernetes client can talk to.",
+    )
+    p.add_argument(
+        "--scenario", action="append", default=[], metavar="NAME", help="plant this fault (repeatable)"
+    )
     p.add_argument("--all", action="store_true", help="plant every scenario")
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
     p.add_argument("--nodes", type=int, default=2, help="worker nodes besides the control plane (default 2)")
@@ -21,8 +26,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--churn", type=float, default=0.0, help="background mutations per second")
     p.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0 = any free port)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--kubeconfig-out", default=None, metavar="FILE", help="write a kubeconfig for the sim here")
-    p.add_argument("--fault-delay", type=float, default=2.0, help="seconds before scenarios plant their faults")
+    p.add_argument(
+        "--kubeconfig-out", default=None, metavar="FILE", help="write a kubeconfig for the sim here"
+    )
+    p.add_argument(
+        "--fault-delay", type=float, default=2.0, help="seconds before scenarios plant their faults"
+    )
     p.add_argument("--token", default="kubemedic-sim-token", help="bearer token written to the kubeconfig")
     p.add_argument("--require-token", action="store_true", help="401 for requests without a bearer token")
     p.add_argument("--seed", type=int, default=7)
@@ -35,10 +44,20 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
     if unknown:
         raise SystemExit(f"unknown scenario(s): {', '.join(unknown)}; see --list")
     scenarios = tuple(names()) if args.all else tuple(args.scenario)
-    return SimConfig(scenarios=scenarios, nodes=args.nodes, pods=args.pods, churn=args.churn, port=args.port,
-                     host=args.host, fault_delay=args.fault_delay, token=args.token or None,
-                     require_token=args.require_token, seed=args.seed, history_window=args.history,
-                     kubeconfig_out=args.kubeconfig_out)
+    return SimConfig(
+        scenarios=scenarios,
+        nodes=args.nodes,
+        pods=args.pods,
+        churn=args.churn,
+        port=args.port,
+        host=args.host,
+        fault_delay=args.fault_delay,
+        token=args.token or None,
+        require_token=args.require_token,
+        seed=args.seed,
+        history_window=args.history,
+        kubeconfig_out=args.kubeconfig_out,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,4 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from kubemedic.sim.server import run
 
-    return run(config_from_args(args), announce=lambda line: sys.stderr.write(line + "\n"))
+    def announce(line: str) -> None:
+        sys.stderr.write(line + "\n")
+
+    return run(config_from_args(args), announce=announce)

@@ -189,10 +189,21 @@ def _system(world: World) -> None:
             },
         }
     )
-    world.ensure({"apiVersion": "v1", "kind": "Endpoints",
-                  "metadata": kit.meta("kubernetes", "default", {"endpointslice.kubernetes.io/skip-mirror": "true"}),
-                  "subsets": [{"addresses": [{"ip": "172.18.0.2"}],
-                               "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]})
+    world.ensure(
+        {
+            "apiVersion": "v1",
+            "kind": "Endpoints",
+            "metadata": kit.meta(
+                "kubernetes", "default", {"endpointslice.kubernetes.io/skip-mirror": "true"}
+            ),
+            "subsets": [
+                {
+                    "addresses": [{"ip": "172.18.0.2"}],
+                    "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+                }
+            ],
+        }
+    )
     quiet = Behavior(cpu_millis=3, memory_mib=18)
     for name in ("kube-proxy", "kindnet", "kube-dns", "metrics-server"):
         key = "app" if name == "kindnet" else "k8s-app"

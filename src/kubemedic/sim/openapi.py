@@ -20,7 +20,13 @@ from kubemedic.sim.world import World
 Obj = dict[str, Any]
 
 _OPEN = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-_GROUP_PACKAGE = {"": "core", "apps": "apps", "batch": "batch", "policy": "policy", "autoscaling": "autoscaling"}
+_GROUP_PACKAGE = {
+    "": "core",
+    "apps": "apps",
+    "batch": "batch",
+    "policy": "policy",
+    "autoscaling": "autoscaling",
+}
 
 
 def _gv_path(group: str, version: str) -> str:
@@ -37,12 +43,20 @@ def _kind_schema(rt: ResourceType) -> Obj:
         "description": f"{rt.kind} is served by the kubemedic simulated cluster ({rt.api_version}).",
         "type": "object",
         "properties": {
-            "apiVersion": {"description": "APIVersion defines the versioned schema of this representation of an "
-                                          "object.", "type": "string"},
-            "kind": {"description": "Kind is a string value representing the REST resource this object "
-                                    "represents.", "type": "string"},
-            "metadata": {"description": "Standard object's metadata.", "allOf": [
-                {"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}], "default": {}},
+            "apiVersion": {
+                "description": "APIVersion defines the versioned schema of this representation of an object.",
+                "type": "string",
+            },
+            "kind": {
+                "description": "Kind is a string value representing the REST resource this object "
+                "represents.",
+                "type": "string",
+            },
+            "metadata": {
+                "description": "Standard object's metadata.",
+                "allOf": [{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}],
+                "default": {},
+            },
             "spec": {**_OPEN, "description": f"Specification of the desired behavior of the {rt.kind}."},
             "status": {**_OPEN, "description": f"Most recently observed status of the {rt.kind}."},
         },
@@ -53,12 +67,22 @@ def _kind_schema(rt: ResourceType) -> Obj:
 def _object_meta() -> Obj:
     fields = ("name", "namespace", "generateName", "uid", "resourceVersion", "creationTimestamp")
     props: Obj = {f: {"type": "string", "description": f"metadata.{f}"} for f in fields}
-    props["labels"] = {"type": "object", "additionalProperties": {"type": "string", "default": ""},
-                       "description": "Map of string keys and values that can be used to organize objects."}
-    props["annotations"] = {"type": "object", "additionalProperties": {"type": "string", "default": ""},
-                            "description": "Annotations is an unstructured key value map."}
-    return {"description": "ObjectMeta is metadata that all persisted resources must have.", "type": "object",
-            "properties": props, "x-kubernetes-preserve-unknown-fields": True}
+    props["labels"] = {
+        "type": "object",
+        "additionalProperties": {"type": "string", "default": ""},
+        "description": "Map of string keys and values that can be used to organize objects.",
+    }
+    props["annotations"] = {
+        "type": "object",
+        "additionalProperties": {"type": "string", "default": ""},
+        "description": "Annotations is an unstructured key value map.",
+    }
+    return {
+        "description": "ObjectMeta is metadata that all persisted resources must have.",
+        "type": "object",
+        "properties": props,
+        "x-kubernetes-preserve-unknown-fields": True,
+    }
 
 
 def _paths(rt: ResourceType) -> Obj:
@@ -68,13 +92,18 @@ def _paths(rt: ResourceType) -> Obj:
     gvk = {"group": rt.group, "version": rt.version, "kind": rt.kind}
 
     content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name(rt)}"}}}
-    write_params = [{"name": n, "in": "query", "schema": {"type": "string", "uniqueItems": True}}
-                    for n in ("dryRun", "fieldManager", "fieldValidation")]
+    write_params = [
+        {"name": n, "in": "query", "schema": {"type": "string", "uniqueItems": True}}
+        for n in ("dryRun", "fieldManager", "fieldValidation")
+    ]
 
     def op(verb: str, action: str, params: bool = False) -> Obj:
-        body: Obj = {"operationId": f"{action}{rt.kind}",
-                     "responses": {"200": {"description": "OK", "content": content}},
-                     "x-kubernetes-action": action, "x-kubernetes-group-version-kind": gvk}
+        body: Obj = {
+            "operationId": f"{action}{rt.kind}",
+            "responses": {"200": {"description": "OK", "content": content}},
+            "x-kubernetes-action": action,
+            "x-kubernetes-group-version-kind": gvk,
+        }
         if params:
             body["parameters"] = write_params
         return {verb: body}
@@ -97,8 +126,12 @@ def group_version_document(group: str, version: str) -> Obj:
     paths: Obj = {}
     for r in kinds:
         paths.update(_paths(r))
-    return {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.32.4"}, "paths": paths,
-            "components": {"schemas": schemas}}
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "Kubernetes", "version": "v1.32.4"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
 
 
 def _hash(doc: Obj) -> str:
@@ -110,7 +143,9 @@ def root_document() -> Obj:
     for group, versions in group_versions().items():
         for v in versions:
             path = _gv_path(group, v)
-            paths[path] = {"serverRelativeURL": f"/openapi/v3/{path}?hash={_hash(group_version_document(group, v))}"}
+            paths[path] = {
+                "serverRelativeURL": f"/openapi/v3/{path}?hash={_hash(group_version_document(group, v))}"
+            }
     return {"paths": paths}
 
 
@@ -118,12 +153,18 @@ def swagger_v2() -> Obj:
     definitions: Obj = {}
     for r in RESOURCES:
         schema = _kind_schema(r)
-        schema["properties"]["metadata"] = {"description": "Standard object's metadata.",
-                                            "$ref": "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}
+        schema["properties"]["metadata"] = {
+            "description": "Standard object's metadata.",
+            "$ref": "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+        }
         definitions[schema_name(r)] = schema
     definitions["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"] = _object_meta()
-    return {"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.32.4"}, "paths": {},
-            "definitions": definitions}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "Kubernetes", "version": "v1.32.4"},
+        "paths": {},
+        "definitions": definitions,
+    }
 
 
 def serve(world: World, path: str) -> Response:
@@ -133,7 +174,7 @@ def serve(world: World, path: str) -> Response:
     if path == "/openapi/v2":
         return json_response(swagger_v2())
     if path.startswith("/openapi/v3/"):
-        rest = path[len("/openapi/v3/"):].split("/")
+        rest = path[len("/openapi/v3/") :].split("/")
         if rest[0] == "api" and len(rest) == 2:
             return json_response(group_version_document("", rest[1]))
         if rest[0] == "apis" and len(rest) == 3 and rest[2] in group_versions().get(rest[1], []):

@@ -197,7 +197,7 @@ class Registry:
         return self.store.put(rt.key, obj)
 
     def save(self, rt: ResourceType, obj: Obj) -> Entry:
-        """Controller write: store `obj` (a private copy) as the next version, bumping generation on spec change."""
+        """Controller write: store `obj` (a private copy), bumping generation on spec change."""
         meta = obj["metadata"]
         old = self.store.get(rt.key, str(meta.get("namespace") or ""), str(meta["name"]))
         if old is not None and "generation" in old.obj["metadata"]:
@@ -237,7 +237,7 @@ class Registry:
             obj = entry.copy()
             obj["metadata"].setdefault("deletionTimestamp", self.clock.stamp())
             return self.store.put(rt.key, obj)
-        policy = propagation or ("Orphan" if rt.kind in () else "Background")
+        policy = propagation or "Background"
         uid = str(meta.get("uid"))
         if rt.kind == "Namespace":
             self._empty_namespace(name)

@@ -34,7 +34,9 @@ def plant_background(world: World) -> None:
         world.ensure(kit.namespace(ns))
         replicas = min(PODS_PER_DEPLOYMENT, total - made)
         name = f"svc-{index:04d}"
-        c = kit.container("app", f"ghcr.io/kubemedic/load-{index % 7}:1.{index % 5}.0", cpu="10m", memory="16Mi")
+        c = kit.container(
+            "app", f"ghcr.io/kubemedic/load-{index % 7}:1.{index % 5}.0", cpu="10m", memory="16Mi"
+        )
         world.ensure(kit.deployment(name, ns, kit.pod_spec(c), replicas=replicas))
         made += replicas
         index += 1
@@ -61,8 +63,11 @@ class Churn:
         self.budget += (now - self.last) * self.rate
         self.last = now
         if now - self.keys_at > 5.0 or not self.keys:
-            self.keys = [(e.namespace, e.name) for e in self.world.store.values("/pods")
-                         if e.namespace.startswith("load-")]
+            self.keys = [
+                (e.namespace, e.name)
+                for e in self.world.store.values("/pods")
+                if e.namespace.startswith("load-")
+            ]
             self.keys_at = now
         if not self.keys:
             self.budget = 0.0
@@ -80,9 +85,14 @@ class Churn:
             elif roll < 0.95:
                 self._restart(entry)
             else:
-                self.recorder.emit(entry, WARNING, "Unhealthy", "Readiness probe failed: HTTP probe failed with "
-                                   "statuscode: 503", Source("kubelet", entry.obj["spec"].get("nodeName")),
-                                   field_path="spec.containers{app}")
+                self.recorder.emit(
+                    entry,
+                    WARNING,
+                    "Unhealthy",
+                    "Readiness probe failed: HTTP probe failed with statuscode: 503",
+                    Source("kubelet", entry.obj["spec"].get("nodeName")),
+                    field_path="spec.containers{app}",
+                )
 
     def _flip(self, entry: Entry) -> None:
         obj = entry.copy()
@@ -101,10 +111,16 @@ class Churn:
         stamp = self.world.clock.stamp()
         for cs in obj["status"].get("containerStatuses") or []:
             cs["restartCount"] = int(cs.get("restartCount", 0)) + 1
-            cs["lastState"] = {"terminated": {"exitCode": 137, "reason": "Error", "startedAt": stamp,
-                                              "finishedAt": stamp}}
+            cs["lastState"] = {
+                "terminated": {"exitCode": 137, "reason": "Error", "startedAt": stamp, "finishedAt": stamp}
+            }
             cs["state"] = {"running": {"startedAt": stamp}}
         self.world.save(obj)
-        self.recorder.emit(entry, NORMAL, "Pulled", f'Container image "{entry.obj["spec"]["containers"][0]["image"]}" '
-                           "already present on machine", Source("kubelet", entry.obj["spec"].get("nodeName")),
-                           field_path="spec.containers{app}")
+        self.recorder.emit(
+            entry,
+            NORMAL,
+            "Pulled",
+            f'Container image "{entry.obj["spec"]["containers"][0]["image"]}" already present on machine',
+            Source("kubelet", entry.obj["spec"].get("nodeName")),
+            field_path="spec.containers{app}",
+        )

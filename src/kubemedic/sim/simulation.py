@@ -17,11 +17,11 @@ from kubemedic.sim.controllers.kubelet import Kubelet
 from kubemedic.sim.controllers.namespaces import NamespaceController
 from kubemedic.sim.controllers.nodes import NodeController
 from kubemedic.sim.controllers.policy import PolicyController
+from kubemedic.sim.controllers.pruner import EventPruner
 from kubemedic.sim.controllers.replicaset import ReplicaSetController
 from kubemedic.sim.controllers.scheduler import Scheduler
 from kubemedic.sim.controllers.statefulset import StatefulSetController
 from kubemedic.sim.controllers.storage import VolumeController
-from kubemedic.sim.controllers.pruner import EventPruner
 from kubemedic.sim.recorder import Recorder
 from kubemedic.sim.scale import Churn, plant_background
 from kubemedic.sim.scenarios import get as get_scenario

@@ -121,8 +121,8 @@ async def evict(world: World, target: Target, query: Query, request: Request) ->
 
 
 def _pick_container(pod: Entry, wanted: str | None) -> str:
-    names = [c["name"] for c in pod.obj["spec"].get("containers") or []]
-    init = [c["name"] for c in pod.obj["spec"].get("initContainers") or []]
+    names = [str(c["name"]) for c in pod.obj["spec"].get("containers") or []]
+    init = [str(c["name"]) for c in pod.obj["spec"].get("initContainers") or []]
     if wanted:
         if wanted not in names and wanted not in init:
             raise bad_request(f"container {wanted} is not valid for pod {pod.name}")

@@ -30,8 +30,9 @@ def running_sim(config: SimConfig | None = None, *, startup_timeout: float = 20.
     """
     base = config or SimConfig()
     with tempfile.TemporaryDirectory(prefix="kubemedic-sim-") as tmp:
-        cfg = replace(base, port=base.port or 0,
-                      kubeconfig_out=base.kubeconfig_out or str(Path(tmp) / "kubeconfig"))
+        cfg = replace(
+            base, port=base.port or 0, kubeconfig_out=base.kubeconfig_out or str(Path(tmp) / "kubeconfig")
+        )
         ready = threading.Event()
         found: dict[str, str] = {}
         failure: list[BaseException] = []

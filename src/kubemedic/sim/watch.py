@@ -28,7 +28,7 @@ def _parse_rv(value: str | None) -> int | None:
     if value in (None, "", "0"):
         return None
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(str(value))
     except ValueError as exc:
         raise bad_request(f"invalid resource version: {value}") from exc
 

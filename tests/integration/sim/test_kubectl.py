@@ -59,8 +59,12 @@ def test_get_events_all_namespaces(kubectl: Kubectl) -> None:
 
 
 def test_get_watch_sees_a_change(kubectl: Kubectl) -> None:
-    proc = subprocess.Popen(kubectl.argv("get", "pods", "-n", "default", "-w"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        kubectl.argv("get", "pods", "-n", "default", "-w"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(1.5)
         kubectl.run("run", "watched", "--image=busybox:1.36", "-n", "default")

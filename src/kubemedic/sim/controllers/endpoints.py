@@ -66,7 +66,8 @@ class EndpointsController:
         selector = svc.obj["spec"]["selector"]
         matched = [p for p in pods if all(p.labels.get(k) == v for k, v in selector.items())]
         ports = (svc.obj.get("spec") or {}).get("ports") or []
-        ready, not_ready = [], []
+        ready: list[Obj] = []
+        not_ready: list[Obj] = []
         resolved_ports: dict[str, Obj] = {}
         for p in matched:
             addr = {
@@ -102,7 +103,7 @@ class EndpointsController:
         }
         if subset:
             ep["subsets"] = [subset]
-        self._write("/endpoints", "Endpoints", ep, svc)
+        self._write("/endpoints", ep)
         endpoints = [
             {
                 "addresses": [a["ip"]],
@@ -133,22 +134,18 @@ class EndpointsController:
             ]
             or None,
         }
-        self._write("discovery.k8s.io/endpointslices", "EndpointSlice", slc, svc)
+        self._write("discovery.k8s.io/endpointslices", slc)
 
-    def _write(self, rkey: str, kind: str, desired: Obj, svc: Entry) -> None:
-        del svc
+    def _write(self, rkey: str, desired: Obj) -> None:
+        """Create or update an Endpoints/EndpointSlice object, writing only when its content changed."""
         meta = desired["metadata"]
         current = self.world.store.get(rkey, meta["namespace"], meta["name"])
         if current is None:
             self.world.registry.create(self.world.index.by_key[rkey], meta["namespace"], desired)
             return
-        body = {k: v for k, v in desired.items() if k not in ("metadata", "apiVersion", "kind")}
-        old = {k: v for k, v in current.obj.items() if k not in ("metadata", "apiVersion", "kind")}
-        if body != old:
-            obj = current.copy()
-            for k in list(obj):
-                if k not in ("metadata", "apiVersion", "kind"):
-                    del obj[k]
+        keep = ("metadata", "apiVersion", "kind")
+        body = {k: v for k, v in desired.items() if k not in keep}
+        if body != {k: v for k, v in current.obj.items() if k not in keep}:
+            obj = {k: v for k, v in current.copy().items() if k in keep}
             obj.update(body)
-            del kind
             self.world.save(obj)

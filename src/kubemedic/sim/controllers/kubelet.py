@@ -147,11 +147,10 @@ class Kubelet:
         if run.terminal:
             return
         problem = mount_problem(self.world, entry.obj)
-        if problem is not None:
-            if run.started is None:
-                self._event(run, WARNING, "FailedMount", problem, None)
-                self._schedule(now + 8.0, run.uid)
-                return
+        if problem is not None and run.started is None:
+            self._event(run, WARNING, "FailedMount", problem, None)
+            self._schedule(now + 8.0, run.uid)
+            return
         if run.started is None:
             run.started = now
         changed = False

@@ -21,9 +21,10 @@ def pull_failure(image: str, mode: str) -> str:
     ref = qualified_image(image)
     if mode == "pull-unauthorized":
         return (
-            f'Failed to pull image "{image}": rpc error: code = Unknown desc = failed to pull and unpack image '
-            f'"{ref}": failed to resolve reference "{ref}": pull access denied, repository does not exist or '
-            "may require authorization: server message: insufficient_scope: authorization failed"
+            f'Failed to pull image "{image}": rpc error: code = Unknown desc = '
+            f'failed to pull and unpack image "{ref}": failed to resolve reference "{ref}": '
+            "pull access denied, repository does not exist or may require authorization: "
+            "server message: insufficient_scope: authorization failed"
         )
     return (
         f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack image '

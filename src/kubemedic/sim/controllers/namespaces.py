@@ -1,11 +1,15 @@
-"""The namespace controller's visible side: every namespace gets a `default` ServiceAccount and the root CA."""
+"""The namespace controller's visible side: a `default` ServiceAccount and the root CA in every namespace."""
 
 from __future__ import annotations
 
 from kubemedic.sim.controllers.base import Context, Feed
 from kubemedic.sim.store import ADDED
 
-_CA = "-----BEGIN CERTIFICATE-----\nMIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDEwprdWJl\n-----END CERTIFICATE-----\n"
+_CA = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDEwprdWJl\n"
+    "-----END CERTIFICATE-----\n"
+)
 
 
 class NamespaceController:

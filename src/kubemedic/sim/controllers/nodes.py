@@ -30,7 +30,8 @@ _FAULTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
             "Ready",
             "False",
             "KubeletNotReady",
-            "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network "
+            "container runtime network not ready: NetworkReady=false "
+            "reason:NetworkPluginNotReady message:Network "
             "plugin returns error: cni plugin not initialized",
         ),
     ),

@@ -123,7 +123,7 @@ class PolicyController:
                     break
             if problem is None and pods:
                 usage, requested = self._usage(pods, name)
-                util = int(round(100 * usage / requested)) if requested else 0
+                util = round(100 * usage / requested) if requested else 0
                 current.append(
                     {
                         "type": "Resource",

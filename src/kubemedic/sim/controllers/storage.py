@@ -1,4 +1,4 @@
-"""The persistent-volume controller: binds claims whose StorageClass can provision, reports those it cannot."""
+"""The persistent-volume controller: binds claims it can provision, reports those it cannot."""
 
 from __future__ import annotations
 

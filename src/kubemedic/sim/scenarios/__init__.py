@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kubemedic.sim.scenarios import (
-    cronjob_failing,
     crashloop_config,
+    cronjob_failing,
     dependency_chain,
     hpa_no_metrics,
     image_not_found,

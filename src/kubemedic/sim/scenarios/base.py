@@ -39,8 +39,9 @@ def ensure_namespace(world: World, name: str) -> None:
     world.ensure(kit.namespace(name))
 
 
-def behave(world: World, namespace: str, labels: Mapping[str, str], behavior: Behavior,
-           container: str | None = None) -> None:
+def behave(
+    world: World, namespace: str, labels: Mapping[str, str], behavior: Behavior, container: str | None = None
+) -> None:
     world.behaviors.add(BehaviorRule(namespace, dict(labels), behavior, container))
 
 

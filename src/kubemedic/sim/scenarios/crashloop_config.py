@@ -14,9 +14,23 @@ LOGS = (
 
 
 def plant(world: World) -> None:
-    app(world, "payments", "payments-api", "ghcr.io/kubemedic/payments-api:3.2.1", replicas=2,
-        behavior=Behavior(mode="crash", exit_code=1, run_seconds=1.5, logs=LOGS))
+    app(
+        world,
+        "payments",
+        "payments-api",
+        "ghcr.io/kubemedic/payments-api:3.2.1",
+        replicas=2,
+        behavior=Behavior(mode="crash", exit_code=1, run_seconds=1.5, logs=LOGS),
+    )
 
 
-SCENARIO = Scenario("crashloop-config", "payments-api crash-loops on an invalid database URL in its config",
-                    "crash-loop", "payments", "Deployment", "payments-api", "CrashLoopBackOff", plant)
+SCENARIO = Scenario(
+    "crashloop-config",
+    "payments-api crash-loops on an invalid database URL in its config",
+    "crash-loop",
+    "payments",
+    "Deployment",
+    "payments-api",
+    "CrashLoopBackOff",
+    plant,
+)

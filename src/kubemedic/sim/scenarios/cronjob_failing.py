@@ -14,17 +14,38 @@ LOGS = (
 
 def plant(world: World) -> None:
     ensure_namespace(world, "backup")
-    behave(world, "backup", {"app": "db-backup"}, Behavior(mode="fail", exit_code=2, run_seconds=1.0, logs=LOGS))
+    behave(
+        world, "backup", {"app": "db-backup"}, Behavior(mode="fail", exit_code=2, run_seconds=1.0, logs=LOGS)
+    )
     c = kit.container("backup", "ghcr.io/kubemedic/db-backup:1.0.4")
-    template = {"metadata": {"labels": {"app": "db-backup"}},
-                "spec": {**kit.pod_spec(c), "restartPolicy": "Never"}}
-    world.ensure({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "db-backup", "namespace": "backup"},
-                  "spec": {"schedule": "* * * * *", "concurrencyPolicy": "Forbid", "jobTemplate": {
-                      "spec": {"backoffLimit": 1, "template": template}}}})
+    template = {
+        "metadata": {"labels": {"app": "db-backup"}},
+        "spec": {**kit.pod_spec(c), "restartPolicy": "Never"},
+    }
+    world.ensure(
+        {
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "metadata": {"name": "db-backup", "namespace": "backup"},
+            "spec": {
+                "schedule": "* * * * *",
+                "concurrencyPolicy": "Forbid",
+                "jobTemplate": {"spec": {"backoffLimit": 1, "template": template}},
+            },
+        }
+    )
     first = kit.job("db-backup-manual", "backup", kit.pod_spec(c), backoff_limit=1)
     first["spec"]["template"]["metadata"] = {"labels": {"app": "db-backup"}}
     world.ensure(first)
 
 
-SCENARIO = Scenario("cronjob-failing", "db-backup CronJob's jobs fail: storage credentials expired",
-                    "job", "backup", "CronJob", "db-backup", "BackoffLimitExceeded", plant)
+SCENARIO = Scenario(
+    "cronjob-failing",
+    "db-backup CronJob's jobs fail: storage credentials expired",
+    "job",
+    "backup",
+    "CronJob",
+    "db-backup",
+    "BackoffLimitExceeded",
+    plant,
+)

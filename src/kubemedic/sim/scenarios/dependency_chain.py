@@ -16,25 +16,56 @@ API_LOGS = (
 )
 API_PERIODIC = (
     "{ts} ERROR database ping failed: dial tcp 10.96.0.50:5432: connect: connection refused",
-    '{ts} ERROR GET /api/orders 503: failed to connect to `host=postgres user=orders database=orders`: '
+    "{ts} ERROR GET /api/orders 503: failed to connect to `host=postgres user=orders database=orders`: "
     "dial error (dial tcp 10.96.0.50:5432: connect: connection refused)",
 )
 
 
 def plant(world: World) -> None:
     ensure_namespace(world, "store")
-    behave(world, "store", {"app": "postgres"}, Behavior(mode="crash", exit_code=1, run_seconds=1.0, logs=PG_LOGS))
-    pg = kit.container("postgres", "postgres:16.6", cpu="250m", memory="256Mi", ports=(5432,),
-                       mounts=[{"name": "data", "mountPath": "/var/lib/postgresql/data"}])
-    world.ensure(kit.statefulset("postgres", "store", kit.pod_spec(pg, volumes=[{"name": "data", "emptyDir": {}}])))
+    behave(
+        world,
+        "store",
+        {"app": "postgres"},
+        Behavior(mode="crash", exit_code=1, run_seconds=1.0, logs=PG_LOGS),
+    )
+    pg = kit.container(
+        "postgres",
+        "postgres:16.6",
+        cpu="250m",
+        memory="256Mi",
+        ports=(5432,),
+        mounts=[{"name": "data", "mountPath": "/var/lib/postgresql/data"}],
+    )
+    world.ensure(
+        kit.statefulset("postgres", "store", kit.pod_spec(pg, volumes=[{"name": "data", "emptyDir": {}}]))
+    )
     world.ensure(kit.service("postgres", "store", {"app": "postgres"}, 5432))
-    api = kit.container("orders-api", "ghcr.io/kubemedic/orders-api:2.7.0", ports=(8080,),
-                        readiness=kit.http_probe("/ready", 8080, period=5),
-                        env=[{"name": "DATABASE_URL", "value": "postgres://orders@postgres:5432/orders"}])
-    app(world, "store", "orders-api", "", container=api, replicas=2,
-        behavior=Behavior(readiness="fail", probe_error="status", logs=API_LOGS, periodic_logs=API_PERIODIC))
+    api = kit.container(
+        "orders-api",
+        "ghcr.io/kubemedic/orders-api:2.7.0",
+        ports=(8080,),
+        readiness=kit.http_probe("/ready", 8080, period=5),
+        env=[{"name": "DATABASE_URL", "value": "postgres://orders@postgres:5432/orders"}],
+    )
+    app(
+        world,
+        "store",
+        "orders-api",
+        "",
+        container=api,
+        replicas=2,
+        behavior=Behavior(readiness="fail", probe_error="status", logs=API_LOGS, periodic_logs=API_PERIODIC),
+    )
 
 
-SCENARIO = Scenario("dependency-chain", "orders-api cannot reach postgres:5432; postgres crash-loops on data "
-                    "directory ownership", "connectivity", "store", "StatefulSet", "postgres", "CrashLoopBackOff",
-                    plant)
+SCENARIO = Scenario(
+    "dependency-chain",
+    "orders-api cannot reach postgres:5432; postgres crash-loops on data directory ownership",
+    "connectivity",
+    "store",
+    "StatefulSet",
+    "postgres",
+    "CrashLoopBackOff",
+    plant,
+)

@@ -14,11 +14,23 @@ LOGS = (
 
 def plant(world: World) -> None:
     ensure_namespace(world, "orders")
-    behave(world, "orders", {"job-name": "orders-migrate"}, Behavior(mode="fail", exit_code=1, run_seconds=1.0,
-                                                                     logs=LOGS))
+    behave(
+        world,
+        "orders",
+        {"job-name": "orders-migrate"},
+        Behavior(mode="fail", exit_code=1, run_seconds=1.0, logs=LOGS),
+    )
     c = kit.container("migrate", "ghcr.io/kubemedic/orders-migrate:0.42.0")
     world.ensure(kit.job("orders-migrate", "orders", kit.pod_spec(c), backoff_limit=2))
 
 
-SCENARIO = Scenario("job-backoff-limit", "orders-migrate Job fails every attempt and exceeds its backoffLimit",
-                    "job", "orders", "Job", "orders-migrate", "BackoffLimitExceeded", plant)
+SCENARIO = Scenario(
+    "job-backoff-limit",
+    "orders-migrate Job fails every attempt and exceeds its backoffLimit",
+    "job",
+    "orders",
+    "Job",
+    "orders-migrate",
+    "BackoffLimitExceeded",
+    plant,
+)

@@ -13,11 +13,29 @@ LOGS = (
 
 
 def plant(world: World) -> None:
-    c = kit.container("gateway", "ghcr.io/kubemedic/gateway:1.12.0", ports=(8080,),
-                      liveness=kit.http_probe("/livez", 8080, period=5))
-    app(world, "edge", "gateway", "", container=c,
-        behavior=Behavior(liveness="fail", probe_error="status", run_seconds=4.0, logs=LOGS))
+    c = kit.container(
+        "gateway",
+        "ghcr.io/kubemedic/gateway:1.12.0",
+        ports=(8080,),
+        liveness=kit.http_probe("/livez", 8080, period=5),
+    )
+    app(
+        world,
+        "edge",
+        "gateway",
+        "",
+        container=c,
+        behavior=Behavior(liveness="fail", probe_error="status", run_seconds=4.0, logs=LOGS),
+    )
 
 
-SCENARIO = Scenario("liveness-failing", "gateway fails its liveness probe (HTTP 503) and is restarted repeatedly",
-                    "probe", "edge", "Deployment", "gateway", "Unhealthy", plant)
+SCENARIO = Scenario(
+    "liveness-failing",
+    "gateway fails its liveness probe (HTTP 503) and is restarted repeatedly",
+    "probe",
+    "edge",
+    "Deployment",
+    "gateway",
+    "Unhealthy",
+    plant,
+)

@@ -6,10 +6,23 @@ from kubemedic.sim.world import World
 
 
 def plant(world: World) -> None:
-    env = [{"name": "FEATURE_FLAGS", "valueFrom": {"configMapKeyRef": {"name": "notifier-config", "key": "flags"}}}]
+    env = [
+        {
+            "name": "FEATURE_FLAGS",
+            "valueFrom": {"configMapKeyRef": {"name": "notifier-config", "key": "flags"}},
+        }
+    ]
     c = kit.container("notifier", "ghcr.io/kubemedic/notifier:1.3.0", ports=(8080,), env=env)
     app(world, "comms", "notifier", "", container=c)
 
 
-SCENARIO = Scenario("missing-configmap", 'notifier references ConfigMap "notifier-config", which does not exist',
-                    "config-reference", "comms", "Deployment", "notifier", "CreateContainerConfigError", plant)
+SCENARIO = Scenario(
+    "missing-configmap",
+    'notifier references ConfigMap "notifier-config", which does not exist',
+    "config-reference",
+    "comms",
+    "Deployment",
+    "notifier",
+    "CreateContainerConfigError",
+    plant,
+)

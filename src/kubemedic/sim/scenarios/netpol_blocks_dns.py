@@ -12,15 +12,34 @@ PERIODIC = (
 
 
 def plant(world: World) -> None:
-    app(world, "integrations", "webhook-relay", "ghcr.io/kubemedic/webhook-relay:1.1.0",
-        behavior=Behavior(logs=LOGS, periodic_logs=PERIODIC))
-    world.ensure({
-        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-        "metadata": {"name": "egress-allow-https-only", "namespace": "integrations"},
-        "spec": {"podSelector": {}, "policyTypes": ["Egress"],
-                 "egress": [{"ports": [{"protocol": "TCP", "port": 443}]}]},
-    })
+    app(
+        world,
+        "integrations",
+        "webhook-relay",
+        "ghcr.io/kubemedic/webhook-relay:1.1.0",
+        behavior=Behavior(logs=LOGS, periodic_logs=PERIODIC),
+    )
+    world.ensure(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "egress-allow-https-only", "namespace": "integrations"},
+            "spec": {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [{"ports": [{"protocol": "TCP", "port": 443}]}],
+            },
+        }
+    )
 
 
-SCENARIO = Scenario("netpol-blocks-dns", "integrations egress policy allows only TCP 443, so DNS lookups time out",
-                    "network-policy", "integrations", "NetworkPolicy", "egress-allow-https-only", "DNSTimeout", plant)
+SCENARIO = Scenario(
+    "netpol-blocks-dns",
+    "integrations egress policy allows only TCP 443, so DNS lookups time out",
+    "network-policy",
+    "integrations",
+    "NetworkPolicy",
+    "egress-allow-https-only",
+    "DNSTimeout",
+    plant,
+)

@@ -11,5 +11,13 @@ def plant(world: World) -> None:
         world.node_faults[NODE] = "MemoryPressure"
 
 
-SCENARIO = Scenario("node-not-ready", f"{NODE} is NotReady with MemoryPressure and DiskPressure",
-                    "node", "", "Node", NODE, "NotReady", plant)
+SCENARIO = Scenario(
+    "node-not-ready",
+    f"{NODE} is NotReady with MemoryPressure and DiskPressure",
+    "node",
+    "",
+    "Node",
+    NODE,
+    "NotReady",
+    plant,
+)

@@ -13,11 +13,32 @@ LOGS = (
 
 
 def plant(world: World) -> None:
-    c = kit.container("report-worker", "ghcr.io/kubemedic/report-worker:1.9.0", cpu="200m", memory="128Mi",
-                      limit_memory="256Mi")
-    app(world, "analytics", "report-worker", "", container=c, port=None, service=False,
-        behavior=Behavior(mode="oom", run_seconds=3.0, logs=LOGS, memory_mib=250))
+    c = kit.container(
+        "report-worker",
+        "ghcr.io/kubemedic/report-worker:1.9.0",
+        cpu="200m",
+        memory="128Mi",
+        limit_memory="256Mi",
+    )
+    app(
+        world,
+        "analytics",
+        "report-worker",
+        "",
+        container=c,
+        port=None,
+        service=False,
+        behavior=Behavior(mode="oom", run_seconds=3.0, logs=LOGS, memory_mib=250),
+    )
 
 
-SCENARIO = Scenario("oomkilled", "report-worker is OOMKilled by its 256Mi memory limit", "oom", "analytics",
-                    "Deployment", "report-worker", "OOMKilled", plant)
+SCENARIO = Scenario(
+    "oomkilled",
+    "report-worker is OOMKilled by its 256Mi memory limit",
+    "oom",
+    "analytics",
+    "Deployment",
+    "report-worker",
+    "OOMKilled",
+    plant,
+)

@@ -9,11 +9,30 @@ LOGS = ("{ts} INFO  search-api listening on :8080", "{ts} INFO  index warm: 4821
 
 
 def plant(world: World) -> None:
-    c = kit.container("search-api", "ghcr.io/kubemedic/search-api:2.2.0", ports=(8080,),
-                      readiness=kit.http_probe("/healthz", 8081, period=5))
-    app(world, "search", "search-api", "", container=c, replicas=2,
-        behavior=Behavior(readiness="fail", probe_error="refused", logs=LOGS))
+    c = kit.container(
+        "search-api",
+        "ghcr.io/kubemedic/search-api:2.2.0",
+        ports=(8080,),
+        readiness=kit.http_probe("/healthz", 8081, period=5),
+    )
+    app(
+        world,
+        "search",
+        "search-api",
+        "",
+        container=c,
+        replicas=2,
+        behavior=Behavior(readiness="fail", probe_error="refused", logs=LOGS),
+    )
 
 
-SCENARIO = Scenario("readiness-wrong-port", "search-api's readiness probe targets port 8081; the app listens on 8080",
-                    "probe", "search", "Deployment", "search-api", "Unhealthy", plant)
+SCENARIO = Scenario(
+    "readiness-wrong-port",
+    "search-api's readiness probe targets port 8081; the app listens on 8080",
+    "probe",
+    "search",
+    "Deployment",
+    "search-api",
+    "Unhealthy",
+    plant,
+)

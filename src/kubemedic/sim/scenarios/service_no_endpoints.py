@@ -10,5 +10,13 @@ def plant(world: World) -> None:
     world.ensure(kit.service("checkout", "shop", {"app": "check-out"}, 80, 8080))
 
 
-SCENARIO = Scenario("service-no-endpoints", "Service checkout selects app=check-out; the pods are app=checkout",
-                    "service", "shop", "Service", "checkout", "NoEndpoints", plant)
+SCENARIO = Scenario(
+    "service-no-endpoints",
+    "Service checkout selects app=check-out; the pods are app=checkout",
+    "service",
+    "shop",
+    "Service",
+    "checkout",
+    "NoEndpoints",
+    plant,
+)

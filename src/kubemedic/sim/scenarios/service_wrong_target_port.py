@@ -10,5 +10,13 @@ def plant(world: World) -> None:
     world.ensure(kit.service("cart", "shop", {"app": "cart"}, 80, 9000))
 
 
-SCENARIO = Scenario("service-wrong-target-port", "Service cart targets port 9000; cart containers expose 8080",
-                    "service", "shop", "Service", "cart", "TargetPortMismatch", plant)
+SCENARIO = Scenario(
+    "service-wrong-target-port",
+    "Service cart targets port 9000; cart containers expose 8080",
+    "service",
+    "shop",
+    "Service",
+    "cart",
+    "TargetPortMismatch",
+    plant,
+)
