@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from kubemedic.analyzers import config, containers, logs, network, pods, workloads
+from kubemedic.analyzers import applogs, config, containers, logs, network, pods, workloads
 from kubemedic.analyzers.types import Analyzer
 
 ANALYZERS: tuple[Analyzer, ...] = (
     *containers.ANALYZERS,
     *pods.ANALYZERS,
+    *applogs.ANALYZERS,
     *logs.ANALYZERS,
     *workloads.ANALYZERS,
     *network.ANALYZERS,

@@ -68,7 +68,7 @@ def _incident_panel(incident: Incident, by_id: dict[str, Finding]) -> Panel:
 
 
 def _evidence_line(ev: Evidence) -> Text:
-    where = f" {ev.location}" if ev.location else ""
+    where = f" {ev.location}" if ev.location and not ev.text.startswith(ev.location) else ""
     text = ev.text if len(ev.text) <= 400 else ev.text[:397] + "..."
     return Text.assemble((f"[{ev.source.value}{where}] ", "dim"), text)
 
