@@ -80,7 +80,7 @@ def test_pod_status_reason_matches_kubectl() -> None:
     running = {"state": {"running": {}}, "ready": True, "restartCount": 0}
     reason, ready, total, restarts, _ = pod_status_reason(_status_pod([waiting, running]))
     assert (reason, ready, total, restarts) == ("CrashLoopBackOff", 1, 2, 4)
-    oom = {"state": {"terminated": {"reason": "OOMKilled", "exitCode": 137}}}
+    oom: dict[str, object] = {"state": {"terminated": {"reason": "OOMKilled", "exitCode": 137}}}
     assert pod_status_reason(_status_pod([oom]))[0] == "OOMKilled"
     assert pod_status_reason(_status_pod([running], deletionTimestamp="x"))[0] == "Terminating"
     assert (
