@@ -61,14 +61,20 @@ def _termination(status: ContainerStatus) -> Evidence:
 
 
 def _common_evidence(state: ClusterState, affected: Affected) -> list[Evidence]:
-    pod, status = affected.first
+    """The termination, plus the BackOff event and the last log line of whichever pod has them."""
+    _, status = affected.first
     evidence = [_termination(status)]
-    event = state.latest_event(pod, reasons=("BackOff",), field_path=status.field_path)
-    if event is not None:
-        evidence.append(event.evidence())
-    line = last_log_line(state, pod, status.name)
-    if line:
-        evidence.append(line)
+    pairs = list(zip(affected.pods, affected.statuses, strict=True))
+    for candidate, cstatus in pairs:
+        event = state.latest_event(candidate, reasons=("BackOff",), field_path=cstatus.field_path)
+        if event is not None:
+            evidence.append(event.evidence())
+            break
+    for candidate, cstatus in pairs:
+        line = last_log_line(state, candidate, cstatus.name)
+        if line:
+            evidence.append(line)
+            break
     return evidence
 
 
