@@ -135,12 +135,12 @@ PATTERNS: tuple[LogPattern, ...] = (
     _p(
         "conn-refused",
         "connectivity",
-        r"(?:dial tcp |connect(?:ion)? (?:to )?|ECONNREFUSED |Connection refused.*?|could not connect to server.*?)"
+        r"(?:dial tcp |connect(?:ion)? (?:to )?|could not connect to server.*?)"
         + _HOSTPORT
-        + r"|"
+        + r".{0,80}?(?:connection refused|ECONNREFUSED)"
+        + r"|ECONNREFUSED "
         + _HOSTPORT.replace("host", "host2").replace("port", "port2")
-        + r".{0,40}(?:connection refused|ECONNREFUSED)"
-        r"|connection refused|ECONNREFUSED",
+        + r"|connection refused|ECONNREFUSED",
         "The app cannot connect to {target}: nothing accepts connections there.",
         "Make sure {target} is up and has ready endpoints; check the host, port and Service selector.",
     ),
