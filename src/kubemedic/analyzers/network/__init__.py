@@ -1,5 +1,11 @@
-"""Analyzers of the network group. Add a module and list its `analyze` here."""
+"""Analyzers of Services, Ingresses, NetworkPolicies and admission webhooks."""
 
+from kubemedic.analyzers.network import ingress, network_policy, services, webhooks
 from kubemedic.analyzers.types import Analyzer
 
-ANALYZERS: tuple[Analyzer, ...] = ()
+ANALYZERS: tuple[Analyzer, ...] = (
+    services.analyze,
+    ingress.analyze,
+    network_policy.analyze,
+    webhooks.analyze,
+)
