@@ -26,7 +26,7 @@ def parse_ts(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp()
+        return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC).timestamp()
     except ValueError:
         return None
 
