@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -64,3 +66,41 @@ def running_sim(config: SimConfig | None = None, *, startup_timeout: float = 20.
         finally:
             loop.call_soon_threadsafe(stop.set)
             thread.join(timeout=10)
+
+
+@dataclass(frozen=True)
+class Kubectl:
+    """The real kubectl bound to one simulated cluster, with a private discovery cache."""
+
+    sim: SimHandle
+    cache_dir: Path
+    binary: str = "kubectl"
+
+    def argv(self, *args: str) -> list[str]:
+        return [
+            self.binary,
+            "--kubeconfig",
+            str(self.sim.kubeconfig),
+            "--cache-dir",
+            str(self.cache_dir),
+            *args,
+        ]
+
+    def run(self, *args: str, timeout: float = 20, check: bool = True) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(self.argv(*args), capture_output=True, text=True, timeout=timeout, check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
+        return proc
+
+    def out(self, *args: str, timeout: float = 20) -> str:
+        return self.run(*args, timeout=timeout).stdout
+
+
+def eventually(check: Callable[[], bool], timeout: float = 20.0, interval: float = 0.3) -> None:
+    """Poll `check` until it is true; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.sim.conftest import Kubectl, eventually
+from kubemedic.sim.testing import Kubectl, eventually
 
 pytestmark = pytest.mark.integration
 

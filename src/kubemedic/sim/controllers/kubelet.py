@@ -7,47 +7,17 @@ ErrImagePull/ImagePullBackOff, CreateContainerConfigError, failing probes; Job p
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
 
-from kubemedic.sim.behavior import Behavior
 from kubemedic.sim.controllers.base import Context, Feed, Obj
 from kubemedic.sim.controllers.kubelet_config import config_problem, mount_problem
 from kubemedic.sim.controllers.kubelet_messages import backoff_message, probe_failure, pull_failure
+from kubemedic.sim.controllers.kubelet_state import ContainerRun, PodRun
 from kubemedic.sim.controllers.kubelet_status import pod_status
 from kubemedic.sim.recorder import NORMAL, WARNING, Source
 from kubemedic.sim.store import ADDED, DELETED
 
 PULL_MODES = frozenset({"pull-notfound", "pull-unauthorized"})
 EXIT_MODES = frozenset({"crash", "oom", "complete", "fail"})
-
-
-@dataclass
-class ContainerRun:
-    spec: Obj
-    behavior: Behavior
-    state: Obj = field(default_factory=lambda: {"waiting": {"reason": "ContainerCreating"}})
-    last_state: Obj = field(default_factory=dict)
-    restarts: int = 0
-    ready: bool = False
-    started: bool = False
-    due: float = 0.0
-    probe_due: float = 0.0
-    log_due: float = 0.0
-    pulls: int = 0
-
-
-@dataclass
-class PodRun:
-    uid: str
-    namespace: str
-    name: str
-    node: str
-    ip: str
-    containers: list[ContainerRun]
-    created: float
-    started: float | None = None
-    terminal: bool = False
-    deleting_at: float | None = None
 
 
 class Kubelet:

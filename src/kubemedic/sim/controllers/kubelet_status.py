@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kubemedic.sim.controllers.base import condition, set_condition
-
-if TYPE_CHECKING:
-    from kubemedic.sim.controllers.kubelet import ContainerRun, PodRun
+from kubemedic.sim.controllers.kubelet_state import ContainerRun, PodRun
 
 Obj = dict[str, Any]
 
