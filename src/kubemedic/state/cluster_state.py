@@ -10,8 +10,9 @@ from functools import cached_property
 from typing import TypeVar
 
 from kubemedic.state.events import Event
-from kubemedic.state.objects import Json, KubeObject
+from kubemedic.state.objects import Json, KubeObject, dig
 from kubemedic.state.pods import ContainerStatus, Pod
+from kubemedic.state.references import SpecReference, pod_spec_references
 from kubemedic.state.selectors import LabelSelector
 
 T = TypeVar("T", bound=KubeObject)
@@ -51,7 +52,10 @@ class ClusterState:
         self._children: dict[str, list[KubeObject]] = defaultdict(list)
         self._events_by_uid: dict[str, list[Event]] = defaultdict(list)
         self._events_by_key: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
-        self._sorted: set[int] = set()  # ids of event lists already in time order (sorted on first use)
+        self._sorted: set[int] = set()
+        self._field_indexes: dict[
+            tuple[str, tuple[str, ...]], dict[str, KubeObject]
+        ] = {}  # ids of event lists already in time order (sorted on first use)
         for obj in objects:
             self._add(obj)
 
@@ -167,9 +171,28 @@ class ClusterState:
             out[pod.namespace].append(pod)
         return out
 
+    @cached_property
+    def _pods_by_label(self) -> dict[tuple[str, str, str], list[Pod]]:
+        out: dict[tuple[str, str, str], list[Pod]] = defaultdict(list)
+        for pod in self.pods():
+            for key, value in pod.labels.items():
+                out[(pod.namespace, key, str(value))].append(pod)
+        return out
+
     def select_pods(self, namespace: str, selector: LabelSelector) -> list[Pod]:
-        """Pods in a namespace matching a selector. An empty selector matches all of them."""
-        return [p for p in self._pods_by_namespace.get(namespace, []) if selector.matches(p.labels)]
+        """Pods in a namespace matching a selector. An empty selector matches all of them.
+
+        Equality terms are answered from a label index (smallest bucket first), so a thousand Services
+        over ten thousand pods cost thousands of checks, not millions."""
+        candidates: list[Pod] | None = None
+        index = self._pods_by_label
+        for key, value in selector.match_labels:
+            bucket = index.get((namespace, key, value), [])
+            if candidates is None or len(bucket) < len(candidates):
+                candidates = bucket
+        if candidates is None:
+            candidates = self._pods_by_namespace.get(namespace, [])
+        return [p for p in candidates if selector.matches(p.labels)]
 
     def pods_in(self, namespace: str) -> list[Pod]:
         return self._pods_by_namespace.get(namespace, [])
@@ -221,6 +244,19 @@ class ClusterState:
                 out[pod.node_name].append(pod)
         return out
 
+    def by_field(self, kind: str, path: tuple[str, ...]) -> Mapping[str, KubeObject]:
+        """Objects of a kind indexed by the string at `path` (e.g. Services by spec.clusterIP); built once."""
+        key = (kind, path)
+        index = self._field_indexes.get(key)
+        if index is None:
+            index = {}
+            for obj in self._by_kind.get(kind, ()):
+                value = dig(obj.raw, *path)
+                if isinstance(value, str) and value and value not in index:
+                    index[value] = obj
+            self._field_indexes[key] = index
+        return index
+
     def pods_on(self, node: str) -> list[Pod]:
         """Pods scheduled on a node."""
         return self._pods_by_node.get(node, [])
@@ -242,6 +278,8 @@ class ClusterState:
         """
         out = []
         for pod in self.pods():
+            if _plainly_healthy(pod.raw):
+                continue
             if pod.phase == "Succeeded":
                 continue
             if pod.phase != "Running" or pod.deletion_timestamp is not None or not pod.is_ready:
@@ -249,6 +287,26 @@ class ClusterState:
                 continue
             if any(_container_troubled(s) for s in pod.container_statuses):
                 out.append(pod)
+        return out
+
+    @cached_property
+    def template_references(self) -> list[tuple[KubeObject, tuple[SpecReference, ...]]]:
+        """Every pod template once, with what it references: workloads' templates (a ReplicaSet or Job
+        only when nothing owns it), then running pods that no controller in this state stands for."""
+        out: list[tuple[KubeObject, tuple[SpecReference, ...]]] = []
+        for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicaSet", "Job"):
+            for obj in self._by_kind.get(kind, ()):
+                if kind in ("ReplicaSet", "Job") and obj.metadata.get("ownerReferences"):
+                    continue
+                spec = obj.pod_template().get("spec")
+                out.append((obj, tuple(pod_spec_references(spec if isinstance(spec, Mapping) else {}))))
+        for pod in self.pods():
+            if pod.is_finished:
+                continue
+            owners = pod.metadata.get("ownerReferences")
+            if owners and any(type(o) is dict and o.get("uid") in self._by_uid for o in owners):
+                continue
+            out.append((pod, tuple(pod_spec_references(pod.spec))))
         return out
 
     def waiting_containers(self, reasons: Iterable[str]) -> Iterator[tuple[Pod, ContainerStatus]]:
@@ -260,6 +318,32 @@ class ClusterState:
 
     def age_seconds(self, when: datetime | None) -> float | None:
         return None if when is None else (self.now - when).total_seconds()
+
+
+def _plainly_healthy(raw: Mapping[str, object]) -> bool:
+    """A cheap check on the raw object: Running, Ready, not deleting, every container running, ready and
+    never restarted. True only when the full check would also say healthy."""
+    status = raw.get("status")
+    if type(status) is not dict or status.get("phase") != "Running":
+        return False
+    meta = raw.get("metadata")
+    if type(meta) is dict and meta.get("deletionTimestamp"):
+        return False
+    ready = False
+    for cond in status.get("conditions") or ():
+        if type(cond) is dict and cond.get("type") == "Ready":
+            ready = cond.get("status") == "True"
+    if not ready:
+        return False
+    for cs in status.get("containerStatuses") or ():
+        if (
+            type(cs) is not dict
+            or not cs.get("ready")
+            or cs.get("restartCount")
+            or "running" not in (cs.get("state") or {})
+        ):
+            return False
+    return True
 
 
 def _container_troubled(status: ContainerStatus) -> bool:

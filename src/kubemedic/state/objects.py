@@ -147,10 +147,23 @@ class KubeObject:
                 )
 
     def condition(self, type_: str) -> Condition | None:
-        for cond in self.conditions():
-            if cond.type == type_:
-                return cond
+        for item in as_list(self.status.get("conditions")):
+            if type(item) is dict and item.get("type") == type_:
+                return Condition(
+                    type_,
+                    str(item.get("status", "")),
+                    str(item.get("reason") or ""),
+                    str(item.get("message") or ""),
+                    str(item.get("lastTransitionTime") or ""),
+                )
         return None
+
+    def condition_true(self, type_: str) -> bool:
+        """Whether condition `type_` has status True, without building a Condition."""
+        for item in as_list(self.status.get("conditions")):
+            if type(item) is dict and item.get("type") == type_:
+                return item.get("status") == "True"
+        return False
 
     def spec_selector(self) -> LabelSelector:
         """`spec.selector` as a LabelSelector object (workloads, PDBs)."""

@@ -167,8 +167,7 @@ class Pod(KubeObject):
 
     @property
     def is_ready(self) -> bool:
-        cond = self.condition("Ready")
-        return cond is not None and cond.is_true
+        return self.condition_true("Ready")
 
     @property
     def is_finished(self) -> bool:

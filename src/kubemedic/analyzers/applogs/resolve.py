@@ -58,19 +58,11 @@ def _service_by_name(state: ClusterState, host: str, namespace: str) -> KubeObje
 def _service_by_ip(state: ClusterState, host: str) -> KubeObject | None:
     if not host[:1].isdigit():
         return None
-    for svc in state.objects("Service"):
-        if svc.spec.get("clusterIP") == host:
-            return svc
-    return None
+    return state.by_field("Service", ("spec", "clusterIP")).get(host)
 
 
 def _pod_by_ip(state: ClusterState, host: str) -> Pod | None:
     if not host[:1].isdigit():
         return None
-    for pod in state.troubled_pods:
-        if pod.status.get("podIP") == host:
-            return pod
-    for pod in state.pods():
-        if pod.status.get("podIP") == host:
-            return pod
-    return None
+    found = state.by_field("Pod", ("status", "podIP")).get(host)
+    return found if isinstance(found, Pod) else None

@@ -12,31 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubemedic.domain import Evidence, Finding, ObjectRef, Severity
-from kubemedic.state import ClusterState, KubeObject, SpecReference, as_map, pod_spec_references
+from kubemedic.state import ClusterState, KubeObject, SpecReference, as_map
 
 CHECKED_KINDS = ("ConfigMap", "Secret", "PersistentVolumeClaim", "ServiceAccount")
 OTHER = {"ConfigMap": "Secret", "Secret": "ConfigMap"}
 TEMPLATE_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob")
 
 
-def _subjects(state: ClusterState) -> Iterator[tuple[KubeObject, dict[str, object]]]:
-    for kind in TEMPLATE_KINDS:
-        for obj in state.objects(kind):
-            yield obj, dict(as_map(obj.pod_template().get("spec")))
-    for pod in state.pods():
-        if pod.is_finished:
-            continue
-        top = state.top_owner(pod)
-        if top is not pod and top.kind in TEMPLATE_KINDS:
-            continue
-        yield pod, dict(pod.spec)
-
-
 def analyze(state: ClusterState) -> Iterator[Finding]:
     present = {kind: bool(state.objects(kind)) for kind in CHECKED_KINDS}
-    for subject, spec in _subjects(state):
+    for subject, refs in state.template_references:
         seen: set[tuple[str, str, str]] = set()
-        for ref in pod_spec_references(spec):
+        for ref in refs:
             if ref.optional or not present.get(ref.kind) or ref.where == "spec.imagePullSecrets":
                 continue
             if ref.kind == "ServiceAccount" and ref.name == "default":

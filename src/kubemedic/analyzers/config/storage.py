@@ -20,7 +20,7 @@ GRACE_S = 120
 def analyze(state: ClusterState) -> Iterator[Finding]:
     classes = {c.name: c for c in state.objects("StorageClass")}
     have_default = any(c.annotations.get(DEFAULT) == "true" for c in classes.values())
-    used = _claims_in_use(state)
+    used: set[tuple[str, str]] | None = None
     for pvc in state.objects("PersistentVolumeClaim"):
         phase = str(pvc.status.get("phase") or "")
         if phase == "Lost":
@@ -33,6 +33,8 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
                 "Restore the PersistentVolume (or its backing disk) or recreate the claim from a backup.",
             )
         elif phase == "Pending":
+            if used is None:
+                used = _claims_in_use(state)
             yield from _pending(state, pvc, classes, have_default, used)
     for pv in state.objects("PersistentVolume"):
         if pv.status.get("phase") == "Failed":

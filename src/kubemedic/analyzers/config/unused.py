@@ -30,12 +30,11 @@ TEMPLATES = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Cro
 
 def _referenced(state: ClusterState) -> set[tuple[str, str, str]]:
     refs: set[tuple[str, str, str]] = set()
-    for kind in TEMPLATES:
-        for obj in state.objects(kind):
-            for ref in pod_spec_references(as_map(obj.pod_template().get("spec"))):
-                refs.add((ref.kind, obj.namespace, ref.name))
-    for pod in state.pods():
-        if state.owner(pod) is None:
+    for subject, spec_refs in state.template_references:
+        for ref in spec_refs:
+            refs.add((ref.kind, subject.namespace, ref.name))
+    for pod in state.pods():  # finished pods still count as users (a Job's ConfigMap)
+        if pod.is_finished:
             for ref in pod_spec_references(pod.spec):
                 refs.add((ref.kind, pod.namespace, ref.name))
     for sa in state.objects("ServiceAccount"):

@@ -10,13 +10,13 @@ Evidence: the latest FailedScheduling event and the pod's requests, nodeSelector
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from kubemedic.analyzers.workloads.quantity import try_parse_quantity
 from kubemedic.domain import Evidence, EvidenceSource, Finding, ObjectRef, Severity
-from kubemedic.state import ClusterState, Pod, as_map
+from kubemedic.state import ClusterState, KubeObject, Pod, as_map
 
 GRACE_S = 60
 _ITEM = re.compile(r"(\d+)\s+(.+)")
@@ -65,6 +65,7 @@ def parse_scheduler_message(message: str) -> list[Blocker]:
 
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
+    memo: dict[str, Decimal | None] = {}  # largest allocatable per resource, computed once per scan
     for pod in state.troubled_pods:
         if pod.phase != "Pending" or pod.node_name:
             continue
@@ -76,15 +77,20 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
         if age is not None and age < GRACE_S and event is None:
             continue
         message = event.message if event else (cond.message if cond else "")
-        yield _finding(state, pod, message, event.evidence() if event else None, age)
+        yield _finding(state, pod, message, event.evidence() if event else None, age, memo)
 
 
 def _finding(
-    state: ClusterState, pod: Pod, message: str, event: Evidence | None, age: float | None
+    state: ClusterState,
+    pod: Pod,
+    message: str,
+    event: Evidence | None,
+    age: float | None,
+    memo: dict[str, Decimal | None],
 ) -> Finding:
     blockers = parse_scheduler_message(message)
     main = max(blockers, key=lambda b: b.count) if blockers else None
-    causes = [_explain(state, pod, b) for b in sorted(blockers, key=lambda b: -b.count)]
+    causes = [_explain(state, pod, b, memo) for b in sorted(blockers, key=lambda b: -b.count)]
     evidence = [event] if event else []
     evidence += _pod_facts(pod)
     depends = (
@@ -148,10 +154,10 @@ def _claims(pod: Pod) -> list[str]:
     ]
 
 
-def _explain(state: ClusterState, pod: Pod, b: Blocker) -> str:
+def _explain(state: ClusterState, pod: Pod, b: Blocker, memo: dict[str, Decimal | None]) -> str:
     if b.kind == "resources":
         resource = b.text.replace("Insufficient", "").strip() or "pods"
-        largest = _largest_allocatable(state, resource)
+        largest = _largest_allocatable(state, resource, memo)
         wanted = _requests(pod).get(resource)
         extra = ""
         if wanted and largest is not None:
@@ -182,9 +188,17 @@ def _explain(state: ClusterState, pod: Pod, b: Blocker) -> str:
     return f"{b.count} node(s): {b.text}."
 
 
-def _largest_allocatable(state: ClusterState, resource: str) -> Decimal | None:
+def _largest_allocatable(
+    state: ClusterState, resource: str, memo: dict[str, Decimal | None]
+) -> Decimal | None:
+    if resource not in memo:
+        memo[resource] = _largest(state.objects("Node"), resource)
+    return memo[resource]
+
+
+def _largest(nodes: Sequence[KubeObject], resource: str) -> Decimal | None:
     best: Decimal | None = None
-    for node in state.objects("Node"):
+    for node in nodes:
         value = try_parse_quantity(as_map(node.status.get("allocatable")).get(resource))
         if value is not None and (best is None or value > best):
             best = value

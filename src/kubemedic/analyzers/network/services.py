@@ -17,21 +17,26 @@ GRACE_S = 120
 
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
+    troubled = {id(p) for p in state.troubled_pods}  # a pod not in it is Running and Ready
     for svc in state.objects("Service"):
         selector_map = as_map(svc.spec.get("selector"))
         if not selector_map or svc.spec.get("type") == "ExternalName":
             continue
         selector = LabelSelector.from_map(selector_map)
-        pods = [p for p in state.select_pods(svc.namespace, selector) if not p.is_finished]
+        pods = [
+            p
+            for p in state.select_pods(svc.namespace, selector)
+            if id(p) not in troubled or not p.is_finished
+        ]
         if not pods:
             yield _no_pods(state, svc, selector)
             continue
-        ready = [p for p in pods if p.is_ready]
+        ready = [p for p in pods if id(p) not in troubled or p.is_ready]
         if not ready:
             young = all((state.age_seconds(p.created) or GRACE_S) < GRACE_S for p in pods)
             if not young:
                 yield _no_ready(state, svc, selector, pods)
-        missing = _missing_target_ports(svc, pods)
+        missing = _missing_target_ports(svc, pods[:1]) and _missing_target_ports(svc, pods)
         if missing:
             yield _bad_port(svc, selector, pods, missing)
 
@@ -106,7 +111,7 @@ def _no_ready(state: ClusterState, svc: KubeObject, selector: LabelSelector, pod
 def _missing_target_ports(svc: KubeObject, pods: list[Pod]) -> list[str]:
     numbers: set[int] = set()
     names: set[str] = set()
-    for pod in pods:
+    for pod in pods[:5]:  # a workload's pods share a template; a few tell what they expose
         for c in pod.containers():
             numbers |= c.port_numbers()
             names |= set(c.port_names())
