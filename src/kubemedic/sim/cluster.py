@@ -12,6 +12,7 @@ Obj = dict[str, Any]
 
 CONTROL_PLANE = "kubemedic-control-plane"
 K8S_VERSION = "v1.32.4"
+NODE_AGE_S = 21 * 86400  # nodes joined weeks before the sim starts, like a real cluster's
 
 
 def node(name: str, index: int, *, control_plane: bool = False, cpu: str = "4", memory: str = "8Gi") -> Obj:
@@ -65,6 +66,11 @@ def node(name: str, index: int, *, control_plane: bool = False, cpu: str = "4", 
             },
         },
     }
+
+
+def _aged(obj: Obj, stamp: str) -> Obj:
+    obj["metadata"]["creationTimestamp"] = stamp
+    return obj
 
 
 def _static_pod(name: str, image: str, cpu: str) -> Obj:
@@ -264,8 +270,9 @@ def _shop(world: World) -> None:
 def bootstrap(world: World) -> None:
     for ns in ("default", "kube-system", "kube-public", "kube-node-lease"):
         world.ensure(kit.namespace(ns))
-    world.ensure(node(CONTROL_PLANE, 0, control_plane=True))
+    weeks_ago = world.clock.stamp(-NODE_AGE_S)
+    world.ensure(_aged(node(CONTROL_PLANE, 0, control_plane=True), weeks_ago))
     for i in range(world.config.nodes):
-        world.ensure(node(f"kubemedic-worker{'' if i == 0 else i + 1}", i + 1))
+        world.ensure(_aged(node(f"kubemedic-worker{'' if i == 0 else i + 1}", i + 1), weeks_ago))
     _system(world)
     _shop(world)

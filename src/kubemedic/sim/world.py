@@ -78,4 +78,11 @@ class World:
         )
         if existing is not None:
             return existing
-        return self.registry.create(rt, str(meta.get("namespace") or ""), obj)
+        created = self.registry.create(rt, str(meta.get("namespace") or ""), obj)
+        backdate = meta.get("creationTimestamp")
+        if isinstance(backdate, str) and backdate:
+            # bootstrap objects that "have been there for weeks" (nodes): keep the age they were given
+            aged = dict(created.obj)
+            aged["metadata"] = {**created.obj["metadata"], "creationTimestamp": backdate}
+            return self.registry.save(rt, aged)
+        return created

@@ -1,7 +1,8 @@
 """Pods whose image cannot be pulled.
 
-Detects: ErrImagePull / ImagePullBackOff / InvalidImageName waiting states (a pod younger than a
-minute that is still pulling is normal and stays quiet).
+Detects: ErrImagePull / ImagePullBackOff / InvalidImageName waiting states. A pod still pulling
+(ContainerCreating) is normal, and so is one transient network error on a pod under a minute old;
+a definite answer (tag not found, credentials refused) is reported at once.
 Evidence: the kubelet's Failed event for the container, which says whether the tag does not exist,
 the registry refused the credentials, the registry could not be reached, or it rate-limited us.
 """
@@ -97,11 +98,16 @@ def classify_pull_failure(text: str) -> PullCause:
 def analyze(state: ClusterState) -> Iterator[Finding]:
     items: list[tuple[Pod, ContainerStatus, str]] = []
     for pod, status in state.waiting_containers(PULL_REASONS):
+        cause = classify_pull_failure(_failure_text(state, pod, status))
         age = state.age_seconds(pod.created)
-        if age is not None and age < GRACE_S and status.state.reason != "InvalidImageName":
-            continue
-        text = _failure_text(state, pod, status)
-        items.append((pod, status, classify_pull_failure(text).name))
+        first_try = status.state.reason == "ErrImagePull" and cause.name in (
+            "network",
+            "rate-limited",
+            "unknown",
+        )
+        if first_try and age is not None and age < GRACE_S:
+            continue  # one transient failure on a young pod: the kubelet retries
+        items.append((pod, status, cause.name))
     for name, affected in group(state, items):
         yield _finding(state, affected, next((c for c in CAUSES if c.name == name), UNKNOWN))
 

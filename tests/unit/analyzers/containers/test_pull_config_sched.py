@@ -66,9 +66,22 @@ def test_image_pull_finding_quotes_kubelet_event() -> None:
     assert "does not exist" in finding.root_cause
 
 
-def test_young_pod_still_pulling_is_quiet() -> None:
-    p = pod("fresh", "shop", statuses=[_pulling("ErrImagePull")], ready=False, age=10)
-    assert list(image_pull.analyze(state(p))) == []
+def test_young_pod_still_pulling_or_one_transient_error_is_quiet() -> None:
+    pulling = pod(
+        "fresh", "shop", statuses=[cstatus(ready=False, state=waiting("ContainerCreating"))], age=10
+    )
+    flaky = pod("flaky", "shop", statuses=[_pulling("ErrImagePull")], ready=False, age=10)
+    ev = event(
+        flaky, "Failed", 'Failed to pull image "r.io/w:1": dial tcp 1.2.3.4:443: i/o timeout', field_path=FP
+    )
+    assert list(image_pull.analyze(state(pulling, flaky, ev))) == []
+
+
+def test_young_pod_with_a_missing_tag_is_reported_at_once() -> None:
+    p = pod("new", "shop", statuses=[_pulling("ErrImagePull")], ready=False, age=10)
+    ev = event(p, "Failed", 'Failed to pull image "r.io/w:9": manifest unknown', field_path=FP)
+    [finding] = list(image_pull.analyze(state(p, ev)))
+    assert "(not-found)" in finding.title
 
 
 def test_create_container_config_error_names_missing_configmap() -> None:
