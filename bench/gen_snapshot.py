@@ -32,7 +32,7 @@ from typing import Any
 
 import orjson
 
-GENERATOR_VERSION = 2  # bump when the output changes; scan_bench.py regenerates older snapshots
+GENERATOR_VERSION = 3  # bump when the output changes; scan_bench.py regenerates older snapshots
 CAPTURED_AT = "2026-11-24T12:00:00Z"
 _CAPTURED_EPOCH = 1795521600  # CAPTURED_AT as a Unix time
 PODS_PER_DEPLOYMENT = 10
@@ -1746,7 +1746,7 @@ class Gen:
             self.deployment(app, want)
             self.extras(app)
         # a Service whose selector matches no pod (its Deployment was renamed)
-        ns = namespaces[-1]
+        ns = namespaces[0]
         self.service(ns, "legacy-frontend", {"app.kubernetes.io/name": "frontend-v1"}, self.service_ip(), [])
         self.pad_events()
 
