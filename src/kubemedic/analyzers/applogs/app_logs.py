@@ -10,6 +10,7 @@ Evidence: the quoted log line with its file and line number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kubemedic.analyzers.applogs.classify import LogMatch, classify
@@ -45,7 +46,7 @@ def failing(pod: Pod, status: ContainerStatus) -> bool:
     return status.state.state == "running" and not status.ready
 
 
-def matches(state: ClusterState) -> Iterator[tuple[Pod, ContainerStatus, LogMatch, bool]]:
+def matches(state: ClusterState) -> Iterator[tuple[Pod, ContainerStatus, LogMatch, bool, str]]:
     """Every failing container's decisive log line (shared with rbac_hints)."""
     if not state.log_count:
         return
@@ -58,28 +59,45 @@ def matches(state: ClusterState) -> Iterator[tuple[Pod, ContainerStatus, LogMatc
                 continue
             match = classify(found[0])
             if match is not None:
-                yield pod, status, match, found[1]
+                yield pod, status, match, found[1], found[0]
 
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
-    found: dict[str, tuple[LogMatch, bool]] = {}
+    found: dict[str, tuple[LogMatch, bool, str]] = {}
     items: list[tuple[Pod, ContainerStatus, str]] = []
-    for pod, status, match, previous in matches(state):
+    for pod, status, match, previous, text in matches(state):
         if match.pattern.category in SKIP_CATEGORIES:
             continue
-        found[f"{pod.name}/{status.name}"] = (match, previous)
+        found[f"{pod.name}/{status.name}"] = (match, previous, text)
         items.append((pod, status, match.pattern.name))
     for _, affected in group(state, items):
         pod, status = affected.first
-        match, previous = found[f"{pod.name}/{status.name}"]
-        yield _finding(state, affected, match, previous)
+        match, previous, text = found[f"{pod.name}/{status.name}"]
+        yield _finding(state, affected, match, previous, text)
 
 
-def _finding(state: ClusterState, affected: Affected, match: LogMatch, previous: bool) -> Finding:
+_HOST_WITH_PORT = r"(?<![\w.-])([A-Za-z][\w.-]*):{port}\b"
+
+
+def _named_elsewhere(state: ClusterState, text: str, port: str, namespace: str) -> Target | None:
+    """An app often logs `connecting to postgres:5432` and then fails on the resolved IP, which may be
+    stale or a node-local address: the name it used is the dependency to blame."""
+    pattern = re.compile(_HOST_WITH_PORT.format(port=re.escape(port)))
+    for line in reversed(text.splitlines()[-200:]):
+        for candidate in pattern.findall(line):
+            target = resolve(state, candidate, port, namespace)
+            if target.service is not None:
+                return target
+    return None
+
+
+def _finding(state: ClusterState, affected: Affected, match: LogMatch, previous: bool, text: str) -> Finding:
     pod, status = affected.first
     host = match.capture("host", "host2")
     port = match.capture("port", "port2")
     target: Target | None = resolve(state, host, port, pod.namespace) if host else None
+    if target is not None and target.service is None and not target.pods and port:
+        target = _named_elsewhere(state, text, port, pod.namespace) or target
     target_text = target.text if target else "its dependency"
     detail = match.capture("detail", "detail2", "detail3", "detail4", "detail5", "db2")
     values = {

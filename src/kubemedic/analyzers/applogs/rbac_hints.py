@@ -16,7 +16,7 @@ from kubemedic.state import ClusterState, KubeObject, as_list, as_map
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
     seen: set[tuple[str, str, str, str, str]] = set()
-    for pod, status, match, previous in matches(state):
+    for pod, status, match, previous, _ in matches(state):
         if match.pattern.name != "k8s-forbidden":
             continue
         sa_ns, sa = match.capture("sa_ns"), match.capture("sa")

@@ -1,10 +1,10 @@
 """Readiness, liveness and startup probes that fail.
 
-Detects: containers that run but are not Ready, or are restarted, because a probe fails (kubelet
-Unhealthy events); a probe aimed at a port the container does not declare (or a named port that
-does not exist) is named as the root cause; otherwise the failure text is classified: connection
-refused (nothing listens there), timeout (the app is slow), an HTTP status (the endpoint answers
-with an error).
+Detects: containers that run but are not Ready, or are restarted (also while in CrashLoopBackOff),
+because a probe fails (kubelet Unhealthy events); a probe aimed at a port the container does not
+declare (or a named port that does not exist) is named as the root cause; otherwise the failure
+text is classified: connection refused (nothing listens there), timeout (the app is slow), an HTTP
+status (the endpoint answers with an error).
 Evidence: the latest Unhealthy event, the probe's target and the container's declared ports.
 """
 
@@ -25,17 +25,20 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
     items: list[tuple[Pod, ContainerStatus, str]] = []
     events: dict[tuple[str, str], Event] = {}
     for pod in state.troubled_pods:
-        if pod.phase != "Running":
+        if pod.phase not in ("Running", "Pending"):
             continue
         for status in pod.container_statuses:
-            if status.init or status.state.state != "running":
+            if status.init:
+                continue
+            restarting = status.state.state == "waiting" and status.state.reason == "CrashLoopBackOff"
+            if status.state.state != "running" and not restarting:
                 continue
             event = state.latest_event(pod, reasons=("Unhealthy",), field_path=status.field_path)
             if event is None:
                 continue
             kind_match = _KIND.match(event.message)
             kind = kind_match.group(1).lower() if kind_match else "readiness"
-            if kind == "readiness" and status.ready:
+            if kind == "readiness" and (status.ready or restarting):
                 continue
             if kind == "liveness" and status.restart_count == 0 and status.ready:
                 continue

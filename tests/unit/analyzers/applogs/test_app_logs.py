@@ -82,3 +82,12 @@ def test_rbac_refusal_names_account_verb_resource_and_bindings() -> None:
     assert "RoleBinding api-read-cm -> configmap-reader" in finding.root_cause
     assert "kubectl create role api-list-pods -n shop --verb=list --resource=pods" in finding.remediation
     assert list(app_logs.analyze(s)) == []  # not reported twice
+
+
+def test_unresolvable_ip_falls_back_to_the_name_the_app_logged() -> None:
+    objs, logs = _api(
+        "connecting to database postgres:5432\nERROR dial tcp 10.99.9.9:5432: connect: connection refused"
+    )
+    svc = service("postgres", "shop", selector={"app": "postgres"}, ports=[(5432, 5432)])
+    [finding] = list(app_logs.analyze(state(objs, svc, logs=logs)))
+    assert [r.name for r in finding.depends_on] == ["postgres"]
