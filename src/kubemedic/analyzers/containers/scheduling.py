@@ -178,7 +178,7 @@ def _explain(state: ClusterState, pod: Pod, b: Blocker, memo: dict[str, Decimal 
                 return f"No node carries the labels the pod's nodeSelector asks for ({wanted})."
         return f"{b.count} node(s) do not match the pod's nodeSelector/node affinity."
     if b.kind == "taint":
-        return f"{b.count} node(s) {b.text} that the pod does not tolerate."
+        return f"{b.count} {b.text} that the pod does not tolerate."
     if b.kind == "volume":
         return f"{b.count}: {b.text} - the pod waits for its storage (see the PersistentVolumeClaim)."
     if b.kind == "cordoned":
