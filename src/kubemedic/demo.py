@@ -107,7 +107,8 @@ def main() -> int:
             f"Point kubectl at the sim:  [bold]kubectl --kubeconfig {kubeconfig} get pods -A[/]\n"
             f"Scan it yourself:          [bold].venv/bin/kubemedic scan "
             f"--kubeconfig {kubeconfig}[/]\n"
-            f"Capture a snapshot:        [bold].venv/bin/kubemedic snapshot --kubeconfig {kubeconfig} -o snap[/]\n"
+            f"Capture a snapshot:        [bold].venv/bin/kubemedic snapshot "
+            f"--kubeconfig {kubeconfig} -o snap[/]\n"
             "All faults:                [bold].venv/bin/kubemedic sim --all[/]  (list them with --list)"
         )
         if sys.stdin.isatty() and not os.environ.get("CI"):
