@@ -94,7 +94,7 @@ class Reflector:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """List and watch until `stop` is set (or the task is cancelled)."""
         stop = stop or asyncio.Event()
-        need_list = True
+        need_list = not self.resource_version  # a restarted reflector resumes from where it stopped
         while not stop.is_set():
             try:
                 if need_list:
@@ -106,7 +106,7 @@ class Reflector:
                 code, message = (
                     (exc.status.code, exc.status.message) if isinstance(exc, ApiError) else exc.args
                 )
-                if code == 410:
+                if code == 410 or "too large resource version" in str(message).lower():
                     self.stats.relists_410 += 1
                     need_list = True
                     continue
@@ -114,6 +114,7 @@ class Reflector:
                 need_list = need_list or not self.resource_version
             except (OSError, TimeoutError, httpx2.TransportError) as exc:
                 await self._pause(stop, f"{type(exc).__name__}: {exc}")
+                need_list = True  # the server may have restarted or lost history: relist, diff, move on
 
     async def _pause(self, stop: asyncio.Event, error: str) -> None:
         self.stats.reconnects += 1

@@ -17,6 +17,8 @@ from lightkube import ALL_NS, AsyncClient
 
 from kubemedic.cluster.kinds import KindInfo, resource_for
 
+READ_SLACK_S = 15
+
 
 @dataclass(frozen=True, slots=True)
 class RawWatchEvent:

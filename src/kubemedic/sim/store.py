@@ -105,6 +105,7 @@ class Store:
     def __init__(self, history_window: int = 10_000, start_rv: int = 1000) -> None:
         self._kinds: dict[str, _Kind] = {}
         self._rv = start_rv
+        self._start_rv = start_rv
         self._window = history_window
         self._owners: dict[str, set[tuple[str, Key]]] = {}
 
@@ -115,7 +116,9 @@ class Store:
     def _kind(self, rkey: str) -> _Kind:
         kind = self._kinds.get(rkey)
         if kind is None:
-            kind = self._kinds[rkey] = _Kind()
+            # nothing before this store's first version can be served: an older version (from a
+            # previous run of the server) gets 410 and the client relists
+            kind = self._kinds[rkey] = _Kind(compacted_rv=self._start_rv)
         return kind
 
     def next_rv(self) -> int:
@@ -255,6 +258,11 @@ class Store:
         else:
             if since < kind.compacted_rv:
                 raise TooOld(f"too old resource version: {since} ({kind.compacted_rv + 1})")
+            if since > self.resource_version:
+                # a version from a previous life of this server (a restart): the client must relist.
+                # (A real apiserver waits and answers 504 ResourceVersionTooLarge; 410 gets clients
+                # to the same relist without the wait.)
+                raise TooOld(f"too large resource version: {since} (current {self.resource_version})")
             backlog = [c for c in kind.history if c.entry.rv > since and accepts(c.entry)]
         kind.watchers.add(watcher)
         return watcher, backlog

@@ -35,7 +35,9 @@ class World:
     def create(cls, config: SimConfig, clock: Clock | None = None) -> World:
         clk = clock or Clock()
         index = ResourceIndex.build()
-        store = Store(history_window=config.history_window)
+        # resourceVersions start from the clock, so a restarted sim never reuses the versions of an
+        # earlier run (like etcd revisions, they only grow) and old clients get 410 and relist
+        store = Store(history_window=config.history_window, start_rv=int(clk.now() * 1000))
         registry = Registry(store, clk, index, seed=config.seed)
         return cls(config, clk, index, store, registry, rng=random.Random(config.seed))
 
