@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -118,8 +119,20 @@ def scan(
         _die(str(exc))
     _print(report, output)
     worst = report.worst()
-    if fail_sev is not None and worst is not None and worst >= fail_sev:
-        raise typer.Exit(EXIT_FAIL_ON)
+    code = EXIT_FAIL_ON if fail_sev is not None and worst is not None and worst >= fail_sev else EXIT_OK
+    _exit_now(code)
+    if code:
+        raise typer.Exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """Leave at once when running as the real command: freeing hundreds of thousands of parsed
+    objects one by one at interpreter exit costs ~0.2 s on a 10,000-pod snapshot and helps nobody.
+    Output is flushed first; in-process callers (tests, CliRunner) get a normal return."""
+    if sys.__stdout__ is not None and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
+        sys.__stdout__.flush()
+        sys.__stderr__.flush()
+        os._exit(code)
 
 
 def _clock() -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kubemedic.domain import Finding, Incident, ParseProblem, Severity
+from kubemedic.state import ClusterState
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,9 @@ class ScanReport:
     incidents: tuple[Incident, ...]
     summary: ScanSummary
     problems: tuple[ParseProblem, ...] = ()
+    # The state the report was made from: consumers that dig further (explain, ask) use it, and
+    # holding it keeps the CLI from paying to free it before it prints.
+    state: ClusterState | None = field(default=None, repr=False, compare=False)
 
     def finding(self, finding_id: str) -> Finding | None:
         return next((f for f in self.findings if f.id == finding_id), None)

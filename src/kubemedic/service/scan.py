@@ -50,7 +50,7 @@ def scan_state(
         unknown_kinds=dict(stats.unknown_kinds) if stats else {},
         parse_problems=len(problems),
     )
-    report = ScanReport(findings, incidents, summary, tuple(problems))
+    report = ScanReport(findings, incidents, summary, tuple(problems), state=state)
     return anonymize_report(report, state) if options.anonymize else report
 
 

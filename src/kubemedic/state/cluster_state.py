@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TypeVar
 
 from kubemedic.state.events import Event
-from kubemedic.state.objects import Json, KubeObject, dig
+from kubemedic.state.objects import Json, KubeObject
 from kubemedic.state.pods import ContainerStatus, Pod
 from kubemedic.state.references import SpecReference, pod_spec_references
 from kubemedic.state.selectors import LabelSelector
 
 T = TypeVar("T", bound=KubeObject)
+T_co = TypeVar("T_co")
 
 _VIEWS: dict[str, type[KubeObject]] = {"Pod": Pod, "Event": Event}
 
@@ -53,6 +54,7 @@ class ClusterState:
         self._events_by_uid: dict[str, list[Event]] = defaultdict(list)
         self._events_by_key: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
         self._sorted: set[int] = set()
+        self._memo: dict[str, object] = {}
         self._field_indexes: dict[
             tuple[str, tuple[str, ...]], dict[str, KubeObject]
         ] = {}  # ids of event lists already in time order (sorted on first use)
@@ -80,14 +82,25 @@ class ClusterState:
         self._by_kind[obj.kind].append(obj)
         if obj.uid:
             self._by_uid[obj.uid] = obj
-        for owner in obj.owner_references:
-            if owner.uid:
-                self._children[owner.uid].append(obj)
+        owners = obj.raw["metadata"].get("ownerReferences") if type(obj.raw.get("metadata")) is dict else None
+        if owners:
+            for owner in owners:
+                uid = owner.get("uid") if type(owner) is dict else None
+                if uid:
+                    self._children[uid].append(obj)
         if isinstance(obj, Event):
-            inv = obj.involved
-            if inv.uid:
-                self._events_by_uid[inv.uid].append(obj)
-            self._events_by_key[(inv.kind, inv.namespace, inv.name)].append(obj)
+            raw = obj.raw
+            inv = raw.get("involvedObject") or raw.get("regarding")
+            if inv is not None:
+                uid = inv.get("uid")
+                if uid:
+                    self._events_by_uid[uid].append(obj)
+                key = (
+                    str(inv.get("kind") or ""),
+                    str(inv.get("namespace") or ""),
+                    str(inv.get("name") or ""),
+                )
+                self._events_by_key[key].append(obj)
 
     # ---- lookups -------------------------------------------------------------------------------
 
@@ -244,15 +257,24 @@ class ClusterState:
                 out[pod.node_name].append(pod)
         return out
 
-    def by_field(self, kind: str, path: tuple[str, ...]) -> Mapping[str, KubeObject]:
+    def memo(self, key: str, factory: Callable[[], T_co]) -> T_co:
+        """A derived view computed once per state and shared by analyzers (e.g. classified logs)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def by_field(self, kind: str, path: tuple[str] | tuple[str, str]) -> Mapping[str, KubeObject]:
         """Objects of a kind indexed by the string at `path` (e.g. Services by spec.clusterIP); built once."""
         key = (kind, path)
         index = self._field_indexes.get(key)
         if index is None:
             index = {}
+            first, second = path if len(path) == 2 else (path[0], "")
             for obj in self._by_kind.get(kind, ()):
-                value = dig(obj.raw, *path)
-                if isinstance(value, str) and value and value not in index:
+                value = obj.raw.get(first)
+                if second:
+                    value = value.get(second) if type(value) is dict else None
+                if type(value) is str and value and value not in index:
                     index[value] = obj
             self._field_indexes[key] = index
         return index
@@ -300,11 +322,14 @@ class ClusterState:
                     continue
                 spec = obj.pod_template().get("spec")
                 out.append((obj, tuple(pod_spec_references(spec if isinstance(spec, Mapping) else {}))))
+        by_uid = self._by_uid
         for pod in self.pods():
-            if pod.is_finished:
+            raw = pod.raw
+            status = raw.get("status")
+            if type(status) is dict and status.get("phase") in ("Succeeded", "Failed"):
                 continue
-            owners = pod.metadata.get("ownerReferences")
-            if owners and any(type(o) is dict and o.get("uid") in self._by_uid for o in owners):
+            owners = raw["metadata"].get("ownerReferences")
+            if owners and any(type(o) is dict and o.get("uid") in by_uid for o in owners):
                 continue
             out.append((pod, tuple(pod_spec_references(pod.spec))))
         return out

@@ -46,8 +46,15 @@ def failing(pod: Pod, status: ContainerStatus) -> bool:
     return status.state.state == "running" and not status.ready
 
 
-def matches(state: ClusterState) -> Iterator[tuple[Pod, ContainerStatus, LogMatch, bool, str]]:
-    """Every failing container's decisive log line (shared with rbac_hints)."""
+LogHit = tuple[Pod, ContainerStatus, LogMatch, bool, str]
+
+
+def matches(state: ClusterState) -> list[LogHit]:
+    """Every failing container's decisive log line, classified once per scan (shared with rbac_hints)."""
+    return state.memo("applogs.matches", lambda: list(_matches(state)))
+
+
+def _matches(state: ClusterState) -> Iterator[LogHit]:
     if not state.log_count:
         return
     for pod in state.troubled_pods:

@@ -9,6 +9,7 @@ from kubemedic.analyzers.applogs.patterns import (
     EXCEPTION_LINE,
     NOT_AN_ERROR,
     PATTERNS,
+    PREFILTER,
     TRACEBACK_HEADER,
     LogPattern,
 )
@@ -52,7 +53,7 @@ def classify(text: str) -> LogMatch | None:
     best: tuple[int, int, LogMatch] | None = None
     for index in range(len(window) - 1, -1, -1):
         line = window[index].strip()
-        if not line or NOT_AN_ERROR.search(line):
+        if not line or not PREFILTER.search(line) or NOT_AN_ERROR.search(line):
             continue
         for rank, pattern in enumerate(PATTERNS):
             if best is not None and rank >= best[0]:

@@ -196,6 +196,15 @@ PATTERNS: tuple[LogPattern, ...] = (
     ),
 )
 
+# A line must contain one of these before any pattern is tried: most log lines are routine.
+PREFILTER = re.compile(
+    r"refused|timeout|timed out|no such host|enotfound|eai_again|name or service|name resolution|unknownhost|"
+    r"translate host|nxdomain|nodename|not set|required|missing|keyerror|placeholder|not found|does not exist|"
+    r"permission|eacces|not permitted|read-only|erofs|space left|enospc|quota|certificate|x509|ssl|pkix|"
+    r"verify|forbidden|unauthorized|memory|alloc|error|exception|fatal|panic|goroutine|segmentation|"
+    r"address already in use|eaddrinuse|access denied|authentication|econnrefused|etimedout|no route",
+    re.IGNORECASE,
+)
 TRACEBACK_HEADER = re.compile(r"^Traceback \(most recent call last\):")
 EXCEPTION_LINE = re.compile(r"^(?:[\w.]+(?:Error|Exception|Exit|Interrupt)|[\w.]+\.\w+Error)\b.*")
 NOT_AN_ERROR = re.compile(r"\b(?:0 errors?|errors?[=:]\s*0|error_count=0|no errors?)\b", re.IGNORECASE)

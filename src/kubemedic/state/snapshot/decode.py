@@ -1,20 +1,24 @@
 """Decode one manifest file (JSON, YAML, multi-document YAML) into raw API objects.
 
-Fast paths: orjson for JSON, libyaml's CSafeLoader for YAML. Timestamps stay strings, as the API
-server sends them, whether or not the YAML quoted them.
+Fast paths: msgspec for JSON (typed records for event lists), libyaml's CSafeLoader for YAML.
+Timestamps stay strings, as the API server sends them, whether or not the YAML quoted them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
+import msgspec
 import yaml
 
 from kubemedic.domain import ParseProblem
+from kubemedic.state.snapshot.events_fast import decode_events, looks_like_events
+
+_JSON = msgspec.json.Decoder()
 
 try:
     _BaseLoader: type[Any] = yaml.CSafeLoader
@@ -52,12 +56,27 @@ def decode_file(path: Path) -> Decoded:
 
 
 def _decode_json(path: Path, data: bytes) -> Decoded:
+    if looks_like_events(data):
+        events = decode_events(data)
+        if events is not None:
+            return Decoded(list(events))
     try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        return Decoded([], ParseProblem(path, exc.lineno, f"invalid JSON: {exc.msg}"))
+        doc = _JSON.decode(data)
+    except msgspec.DecodeError as exc:
+        return Decoded([], ParseProblem(path, _line_of(data, str(exc)), f"invalid JSON: {exc}"))
     objects, other = _collect([doc])
     return Decoded(objects, None, other)
+
+
+_BYTE = re.compile(r"byte (\d+)")
+
+
+def _line_of(data: bytes, message: str) -> int:
+    """msgspec reports the byte offset of a syntax error; users want the line."""
+    match = _BYTE.search(message)
+    if not match:
+        return 0
+    return data.count(b"\n", 0, int(match.group(1))) + 1
 
 
 def _decode_yaml(path: Path, data: bytes) -> Decoded:

@@ -21,6 +21,7 @@ from kubemedic.state.cluster_state import ClusterState, LogKey
 from kubemedic.state.kinds import KNOWN_KINDS
 from kubemedic.state.snapshot.decode import decode_file
 from kubemedic.state.snapshot.logs import our_log_key, read_text, split_dump_logs
+from kubemedic.state.snapshot.slim import slim
 from kubemedic.state.timeutil import parse_time
 
 MANIFEST_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -73,7 +74,7 @@ def _load(root: Path, *, cluster: str, clock: datetime | None) -> LoadedSnapshot
     files = 0
     other = 0
     captured_at: datetime | None = None
-    for path in _walk(root):
+    for path in _biggest_first(_walk(root)):
         rel = path.relative_to(root)
         key = our_log_key(rel)
         if key is not None:
@@ -94,6 +95,8 @@ def _load(root: Path, *, cluster: str, clock: datetime | None) -> LoadedSnapshot
                 problems.append(problem)
             continue
         other += decoded.other_documents
+        for obj in decoded.objects:
+            slim(obj)
         raws.extend(decoded.objects)
     if not raws:
         detail = f"; {len(problems)} file(s) could not be parsed" if problems else ""
@@ -109,6 +112,12 @@ def _load(root: Path, *, cluster: str, clock: datetime | None) -> LoadedSnapshot
     unknown = {k: n for k, n in kinds.items() if k not in KNOWN_KINDS}
     stats = SnapshotStats(files, len(raws), len(logs), kinds, unknown, other)
     return LoadedSnapshot(state, tuple(problems), stats, source)
+
+
+def _biggest_first(paths: list[Path]) -> list[Path]:
+    """Read the largest files first: each file's bytes are freed once decoded, so the peak memory is
+    then the big file plus little else, not the big file on top of everything else."""
+    return sorted(paths, key=lambda p: (-p.stat().st_size, p))
 
 
 def _walk(root: Path) -> list[Path]:
