@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from kubemedic.analyzers import applogs, config, containers, logs, network, pods, workloads
+from kubemedic.analyzers import applogs, config, containers, network, workloads
 from kubemedic.analyzers.types import Analyzer
 
 ANALYZERS: tuple[Analyzer, ...] = (
     *containers.ANALYZERS,
-    *pods.ANALYZERS,
     *applogs.ANALYZERS,
-    *logs.ANALYZERS,
     *workloads.ANALYZERS,
     *network.ANALYZERS,
     *config.ANALYZERS,
