@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from kubemedic.analyzers.applogs.classify import LogMatch, classify
+from kubemedic.analyzers.applogs.patterns import SUMMARIES
 from kubemedic.analyzers.applogs.resolve import Target, resolve
 from kubemedic.analyzers.containers.grouping import Affected, group
 from kubemedic.domain import Evidence, Finding
@@ -122,14 +123,14 @@ def _finding(state: ClusterState, affected: Affected, match: LogMatch, previous:
         root_cause += target.status_text()
     suffix = ".previous" if previous else ""
     location = f"logs/{pod.namespace}/{pod.name}/{status.name}{suffix}.log:{match.line_number}"
-    what = f"{match.pattern.name}" + (
-        f" {host}:{port}" if host and port else (f" {detail}" if detail else "")
-    )
+    shown = target.service.name if target is not None and target.service is not None else host
+    values["to_hostport"] = f" to {shown}:{port}" if host and port else ""
+    what = SUMMARIES.get(match.pattern.name, match.pattern.name).format(**values)
     return Finding.for_object(
         affected.subject,
         severity=match.pattern.severity,
         category=match.pattern.category,
-        title=f"{status.name}: log says {what}",
+        title=f"{status.name}: {what} (log)",
         message=f"Container {status.name} of {affected.count_text()} fails; its "
         f"{'previous instance' if previous else 'log'} ends with: {match.line}",
         root_cause=root_cause,

@@ -205,6 +205,31 @@ PREFILTER = re.compile(
     r"address already in use|eaddrinuse|access denied|authentication|econnrefused|etimedout|no route",
     re.IGNORECASE,
 )
+# One stable line per pattern for finding titles ({hostport} and {detail} filled when known).
+SUMMARIES: dict[str, str] = {
+    "k8s-forbidden": "Kubernetes API refuses the service account",
+    "k8s-unauthorized": "Kubernetes API rejects the credentials",
+    "pg-wrong-ownership": "PostgreSQL data directory has the wrong owner",
+    "pg-auth": "database password rejected",
+    "db-missing": "database does not exist",
+    "mysql-denied": "database access denied",
+    "disk-full": "no space left on device",
+    "oom-runtime": "runtime out of memory",
+    "tls-expired": "TLS certificate expired",
+    "tls-unknown-ca": "TLS certificate not trusted",
+    "tls-hostname": "TLS certificate does not match the host",
+    "address-in-use": "listen port already in use",
+    "dns": "cannot resolve a host name",
+    "conn-refused": "connection refused{to_hostport}",
+    "conn-timeout": "connection timed out{to_hostport}",
+    "missing-config": "required setting missing{detail_text}",
+    "permission": "permission denied",
+    "import-error": "code or library fails to load",
+    "syntax-error": "cannot parse code or configuration",
+    "panic": "fatal error",
+    "traceback": "unhandled exception",
+}
+
 TRACEBACK_HEADER = re.compile(r"^Traceback \(most recent call last\):")
 EXCEPTION_LINE = re.compile(r"^(?:[\w.]+(?:Error|Exception|Exit|Interrupt)|[\w.]+\.\w+Error)\b.*")
 NOT_AN_ERROR = re.compile(r"\b(?:0 errors?|errors?[=:]\s*0|error_count=0|no errors?)\b", re.IGNORECASE)
