@@ -53,6 +53,7 @@ class ClusterState:
         self._children: dict[str, list[KubeObject]] = defaultdict(list)
         self._events_by_uid: dict[str, list[Event]] = defaultdict(list)
         self._events_by_key: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
+        self._events_by_reason: dict[str, list[Event]] = defaultdict(list)
         self._sorted: set[int] = set()
         self._memo: dict[str, object] = {}
         self._field_indexes: dict[
@@ -90,6 +91,7 @@ class ClusterState:
                     self._children[uid].append(obj)
         if isinstance(obj, Event):
             raw = obj.raw
+            self._events_by_reason[str(raw.get("reason") or "")].append(obj)
             inv = raw.get("involvedObject") or raw.get("regarding")
             if inv is not None:
                 uid = inv.get("uid")
@@ -235,13 +237,6 @@ class ClusterState:
             return event
         return None
 
-    @cached_property
-    def _events_by_reason(self) -> dict[str, list[Event]]:
-        out: dict[str, list[Event]] = defaultdict(list)
-        for event in self.events():
-            out[event.reason].append(event)
-        return out
-
     def events_with_reason(self, *reasons: str) -> list[Event]:
         """Events with one of these reasons (e.g. FailedCreate), without scanning every event each time."""
         found: list[Event] = []
@@ -352,22 +347,21 @@ def _plainly_healthy(raw: Mapping[str, object]) -> bool:
     if type(status) is not dict or status.get("phase") != "Running":
         return False
     meta = raw.get("metadata")
-    if type(meta) is dict and meta.get("deletionTimestamp"):
+    if type(meta) is dict and "deletionTimestamp" in meta:
         return False
-    ready = False
-    for cond in status.get("conditions") or ():
-        if type(cond) is dict and cond.get("type") == "Ready":
-            ready = cond.get("status") == "True"
-    if not ready:
-        return False
-    for cs in status.get("containerStatuses") or ():
-        if (
-            type(cs) is not dict
-            or not cs.get("ready")
-            or cs.get("restartCount")
-            or "running" not in (cs.get("state") or {})
-        ):
+    try:
+        for cond in status.get("conditions") or ():
+            if cond.get("type") == "Ready":
+                if cond.get("status") != "True":
+                    return False
+                break
+        else:
             return False
+        for cs in status.get("containerStatuses") or ():
+            if not cs.get("ready") or cs.get("restartCount") or "running" not in cs.get("state", ()):
+                return False
+    except (AttributeError, TypeError):  # malformed input: let the careful path look at it
+        return False
     return True
 
 

@@ -65,3 +65,11 @@ def test_troubled_pods_skip_healthy_and_completed() -> None:
     names = {p.name for p in s.troubled_pods}
     assert "ok" not in names and "done" not in names
     assert {"crash", "restarted"} <= names
+
+
+def test_malformed_pod_status_does_not_break_the_views() -> None:
+    odd = pod("odd", "shop")
+    odd["status"]["conditions"] = ["Ready"]  # a string where an object belongs
+    odd["status"]["containerStatuses"] = [None]
+    s = state(odd)
+    assert [p.name for p in s.troubled_pods] == ["odd"]
