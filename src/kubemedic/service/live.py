@@ -46,6 +46,7 @@ async def load_live(
         if with_logs:
             logs = await fetch_logs(client, wanted_logs(state), progress=progress)
             state = ClusterState.build(fetched.objects, now=now, logs=logs, cluster=cluster)
+        state.build_indexes()
     finally:
         await client.close()
     load_ms = (time.perf_counter() - started) * 1000

@@ -104,6 +104,13 @@ class ClusterState:
                 )
                 self._events_by_key[key].append(obj)
 
+    def build_indexes(self) -> ClusterState:
+        """Build the derived indexes now instead of on first use: pods by label and namespace, the
+        references every pod template makes, the troubled pods. Loaders call this, so a scan's
+        analysis phase only analyzes; returns self."""
+        _ = (self._pods_by_namespace, self._pods_by_label, self.template_references, self.troubled_pods)
+        return self
+
     # ---- lookups -------------------------------------------------------------------------------
 
     @property
@@ -190,8 +197,9 @@ class ClusterState:
     def _pods_by_label(self) -> dict[tuple[str, str, str], list[Pod]]:
         out: dict[tuple[str, str, str], list[Pod]] = defaultdict(list)
         for pod in self.pods():
+            ns = pod.namespace
             for key, value in pod.labels.items():
-                out[(pod.namespace, key, str(value))].append(pod)
+                out[(ns, key, value if type(value) is str else str(value))].append(pod)
         return out
 
     def select_pods(self, namespace: str, selector: LabelSelector) -> list[Pod]:

@@ -63,7 +63,7 @@ class Condition:
 class KubeObject:
     """Any Kubernetes object. Subclasses add typed accessors for the kinds analyzers read closely."""
 
-    __slots__ = ("_ref", "cluster", "kind", "name", "namespace", "raw", "uid")
+    __slots__ = ("_labels", "_ref", "cluster", "kind", "name", "namespace", "raw", "uid")
 
     def __init__(self, raw: Json, kind: str, cluster: str = "") -> None:
         meta = as_map(raw.get("metadata"))
@@ -74,6 +74,7 @@ class KubeObject:
         self.namespace = str(meta.get("namespace") or "")
         self.uid = str(meta.get("uid") or "")
         self._ref: ObjectRef | None = None
+        self._labels: Mapping[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"<{self.ref.display()}>"
@@ -98,7 +99,9 @@ class KubeObject:
 
     @property
     def labels(self) -> Mapping[str, str]:
-        return as_map(self.metadata.get("labels"))
+        if self._labels is None:
+            self._labels = as_map(self.metadata.get("labels"))
+        return self._labels
 
     @property
     def annotations(self) -> Mapping[str, str]:

@@ -33,8 +33,8 @@ def _referenced(state: ClusterState) -> set[tuple[str, str, str]]:
     for subject, spec_refs in state.template_references:
         for ref in spec_refs:
             refs.add((ref.kind, subject.namespace, ref.name))
-    for pod in state.pods():  # finished pods still count as users (a Job's ConfigMap)
-        if pod.is_finished:
+    for pod in state.pods():  # finished bare pods still count as users; Job pods are covered by the template
+        if pod.is_finished and state.owner(pod) is None:
             for ref in pod_spec_references(pod.spec):
                 refs.add((ref.kind, pod.namespace, ref.name))
     for sa in state.objects("ServiceAccount"):

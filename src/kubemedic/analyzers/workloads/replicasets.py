@@ -25,9 +25,7 @@ WEBHOOK_CONFIG_KINDS = ("ValidatingWebhookConfiguration", "MutatingWebhookConfig
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
     latest: dict[tuple[str, str, str], Event] = {}
-    for obj in state.objects("Event"):
-        if obj.raw.get("reason") != REASON or not isinstance(obj, Event):
-            continue
+    for obj in state.events_with_reason(REASON):
         key = obj.involved.key
         if key[0] not in CONTROLLER_KINDS:
             continue

@@ -107,7 +107,7 @@ def _load(root: Path, *, cluster: str, clock: datetime | None) -> LoadedSnapshot
         now, source = _newest_timestamp(raws), "newest-timestamp"
     if now is None:
         now, source = (clock or datetime.now(UTC)), "clock"
-    state = ClusterState.build(raws, now=now, logs=logs, cluster=cluster)
+    state = ClusterState.build(raws, now=now, logs=logs, cluster=cluster).build_indexes()
     kinds = dict(state.kinds)
     unknown = {k: n for k, n in kinds.items() if k not in KNOWN_KINDS}
     stats = SnapshotStats(files, len(raws), len(logs), kinds, unknown, other)
