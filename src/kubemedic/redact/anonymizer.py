@@ -22,7 +22,8 @@ KEEP = frozenset(
 _IMAGE_LIKE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9_.:-]*(?:/[A-Za-z0-9_.-]+)+(?::[A-Za-z0-9_.-]+)?(?:@sha256:[0-9a-f]+)?"
 )
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 _HOSTNAME = re.compile(
     r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|io|dev|app|cloud|corp|internal|local|lan|co|us|eu|de|uk)$"
@@ -81,6 +82,7 @@ class Anonymizer:
         """Replace every registered name, IPv4 address and hostname in `text`."""
         if not text:
             return text
+        text = _UUID.sub(lambda m: self.add(m.group(0).lower(), "uid"), text)
         text = _IMAGE_LIKE.sub(self._image, text)
         text = _IPV4.sub(lambda m: self.ip(m.group(0)) if _valid_ip(m) else m.group(0), text)
         return _TOKEN.sub(self._token, text)

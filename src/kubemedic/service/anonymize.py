@@ -40,11 +40,31 @@ _QUOTED = re.compile(
 )
 
 
+# A name shared by several kinds (a Deployment, its Service, its container) is masked as the first
+# of these that has it, so the mask says what the thing mostly is.
+_ORDER = (
+    "Namespace",
+    "Node",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "Job",
+    "Service",
+    "Ingress",
+    "ConfigMap",
+    "Secret",
+    "PersistentVolumeClaim",
+    "ReplicaSet",
+    "Pod",
+)
+
+
 def register_state(anon: Anonymizer, state: ClusterState) -> None:
     """Register every name the state knows, longest first so a pod name wins over its prefix."""
     for ns in state.namespaces():
         anon.add(ns, "namespace")
-    for kind, _ in sorted(state.kinds.items()):
+    for kind in sorted(state.kinds, key=lambda k: (_ORDER.index(k) if k in _ORDER else len(_ORDER), k)):
         if kind == "Event":
             continue
         label = _KIND_LABEL.get(kind, "object")

@@ -75,3 +75,14 @@ def test_report_masks_objects_texts_and_evidence() -> None:
     f = out.findings[0]
     assert f.object.kind == "Deployment" and f.object.uid == ""
     assert f.related[0].name in f.title  # consistent mask in title and related
+
+
+def test_kubelet_pod_ns_uid_format_is_masked() -> None:
+    anon = Anonymizer()
+    anon.add("postgres", "statefulset")
+    anon.add("shop", "namespace")
+    masked = anon.mask(
+        "Back-off restarting failed container in pod postgres-0_shop(9395834e-6f07-5c66-bec8-f8076c619f43)"
+    )
+    assert "postgres" not in masked and "shop" not in masked and "9395834e" not in masked
+    assert "statefulset-1-0_namespace-1(uid-1)" in masked
