@@ -32,6 +32,20 @@ class Feed:
 
 
 @dataclass
+class Pace:
+    """Lets a periodic controller act at most once every `interval` seconds of simulated time."""
+
+    interval: float
+    next: float = 0.0
+
+    def due(self, now: float) -> bool:
+        if now < self.next:
+            return False
+        self.next = now + self.interval
+        return True
+
+
+@dataclass
 class Context:
     world: World
     recorder: Recorder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kubemedic.sim.clock import format_ts, parse_ts
-from kubemedic.sim.controllers.base import Context, Obj
+from kubemedic.sim.controllers.base import Context, Obj, Pace
 from kubemedic.sim.controllers.job import finished
 from kubemedic.sim.errors import ApiError
 from kubemedic.sim.recorder import NORMAL, WARNING, Source
@@ -56,12 +56,11 @@ class CronJobController:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.world = ctx.world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         for cj in self.world.store.items("batch/cronjobs"):
             self.reconcile(cj, now)
 

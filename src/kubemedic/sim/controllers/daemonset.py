@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubemedic.sim.controllers.base import Context, Obj, is_active, is_pod_ready
+from kubemedic.sim.controllers.base import Context, Obj, Pace, is_active, is_pod_ready
 from kubemedic.sim.controllers.podfactory import create_pod, pod_from_template
 from kubemedic.sim.controllers.scheduler_fit import tolerates
 from kubemedic.sim.recorder import NORMAL, WARNING, Source
@@ -37,12 +37,11 @@ class DaemonSetController:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.world = ctx.world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         nodes = [n.obj for n in self.world.store.items("/nodes")]
         for ds in self.world.store.items("apps/daemonsets"):
             self.reconcile(ds, nodes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubemedic.sim.clock import parse_ts
-from kubemedic.sim.controllers.base import Context, Obj, condition, is_pod_ready
+from kubemedic.sim.controllers.base import Context, Obj, Pace, condition, is_pod_ready
 from kubemedic.sim.controllers.podfactory import create_pod, pod_from_template
 from kubemedic.sim.recorder import NORMAL, WARNING, Source
 from kubemedic.sim.store import Entry
@@ -25,14 +25,13 @@ class JobController:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.world = ctx.world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
         self.failures_seen: dict[str, int] = {}
         self.backoff_until: dict[str, float] = {}
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         for job in self.world.store.items("batch/jobs"):
             if finished(job.obj) is None and not (job.obj.get("spec") or {}).get("suspend"):
                 self.reconcile(job, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from kubemedic.sim.controllers.base import Context, Obj, condition, is_active, is_pod_ready
+from kubemedic.sim.controllers.base import Context, Obj, Pace, condition, is_active, is_pod_ready
 from kubemedic.sim.quantity import format_cpu, format_memory, millicores, parse_quantity
 from kubemedic.sim.recorder import WARNING, Source
 from kubemedic.sim.selectors import selector_from_object
@@ -32,12 +32,11 @@ class PolicyController:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.world = ctx.world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         for pdb in self.world.store.items("policy/poddisruptionbudgets"):
             self._pdb(pdb)
         for hpa in self.world.store.items("autoscaling/horizontalpodautoscalers"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubemedic.sim.clock import parse_ts
-from kubemedic.sim.controllers.base import Obj
+from kubemedic.sim.controllers.base import Obj, Pace
 from kubemedic.sim.world import World
 
 
@@ -18,12 +18,11 @@ class EventPruner:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         events = list(self.world.store.values("/events"))
         expired = [e for e in events if now - _last_seen(e.obj) > self.ttl]
         if len(events) - len(expired) > self.cap:

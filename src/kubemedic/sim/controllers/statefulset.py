@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubemedic.sim.controllers.base import Context, Obj, is_active, is_pod_ready
+from kubemedic.sim.controllers.base import Context, Obj, Pace, is_active, is_pod_ready
 from kubemedic.sim.controllers.deployment import template_hash
 from kubemedic.sim.controllers.podfactory import create_pod, pod_from_template
 from kubemedic.sim.errors import ApiError
@@ -18,12 +18,11 @@ class StatefulSetController:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.world = ctx.world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         for sts in self.world.store.items("apps/statefulsets"):
             self.reconcile(sts)
 

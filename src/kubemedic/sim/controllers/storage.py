@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubemedic.sim.controllers.base import Context, Obj
+from kubemedic.sim.controllers.base import Context, Obj, Pace
 from kubemedic.sim.recorder import WARNING, Source
 from kubemedic.sim.store import Entry
 
@@ -15,12 +15,11 @@ class VolumeController:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.world = ctx.world
-        self.next = 0.0
+        self.pace = Pace(self.interval)
 
     def step(self, now: float) -> None:
-        if now < self.next:
+        if not self.pace.due(now):
             return
-        self.next = now + self.interval
         default_class = next(
             (
                 sc.name
