@@ -90,14 +90,14 @@ def scan(
 ) -> None:
     """Diagnose a cluster - a snapshot directory or a live context: incidents with root cause, evidence, fix.
 
+    Without --snapshot, the kubeconfig's current context is scanned (like kubectl).
+
     Exit codes: 0 done, 1 a finding met --fail-on, 2 the input could not be used.
     An unreachable cluster is reported as a critical finding (exit 0, or 1 with --fail-on).
     """
     min_sev = _severity(min_severity) or Severity.INFO
     fail_sev = _severity(fail_on)
     is_live = live or context is not None or kubeconfig is not None
-    if snapshot is None and not is_live:
-        _die("give --snapshot DIR, or --context CTX / --live for a live cluster")
     if snapshot is not None and is_live:
         _die("--snapshot and --context/--live/--kubeconfig are exclusive: scan one source at a time")
     namespaces = _namespaces(namespace, all_namespaces)

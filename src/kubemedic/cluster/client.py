@@ -36,7 +36,10 @@ def load_config(target: ClusterTarget) -> tuple[KubeConfig, str]:
     )
     path = path.expanduser()
     if not path.exists():
-        raise InputError(f"kubeconfig {path} does not exist (pass --kubeconfig FILE or set KUBECONFIG)")
+        raise InputError(
+            f"kubeconfig {path} does not exist (pass --kubeconfig FILE, set KUBECONFIG, or scan a capture "
+            "with --snapshot DIR)"
+        )
     try:
         config = KubeConfig.from_file(path)
     except (ConfigError, OSError, ValueError) as exc:
