@@ -113,7 +113,7 @@ def scan(
             report = scan_live(target, options, clock=_clock, with_logs=logs)
     except SnapshotError as exc:
         for problem in exc.problems:
-            Console(stderr=True).print(f"[yellow]skipped[/] {problem}", highlight=False)
+            Console(stderr=True, soft_wrap=True).print(f"[yellow]skipped[/] {problem}", highlight=False)
         _die(str(exc))
     except InputError as exc:
         _die(str(exc))
@@ -166,7 +166,7 @@ def snapshot(
 
     target = ClusterTarget(kubeconfig=kubeconfig, context=context)
     namespaces = _namespaces(namespace, all_namespaces)
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task("connecting", total=None)
         counts: dict[str, int] = {}
@@ -222,7 +222,7 @@ def _print(report: ScanReport, output: OutputFormat) -> None:
 
 
 def _die(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 

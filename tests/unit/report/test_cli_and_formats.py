@@ -103,3 +103,33 @@ def test_console_script_runs_as_a_process(snapshot: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["pods"] == 3
+
+
+def test_snapshot_and_live_sources_are_exclusive(snapshot: Path) -> None:
+    result = runner.invoke(app, ["scan", "--snapshot", str(snapshot), "--context", "prod"])
+    assert result.exit_code == 2 and "exclusive" in result.output
+
+
+def test_capture_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text("{}")
+    kubeconfig = tmp_path / "kc"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:9'}\n"
+        "users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\n"
+        "current-context: c\n"
+    )
+    result = runner.invoke(app, ["snapshot", "-o", str(tmp_path), "--kubeconfig", str(kubeconfig)])
+    assert result.exit_code == 2 and "not empty" in result.output
+    assert (tmp_path / "old.json").read_text() == "{}", "nothing is lost"
+
+
+def test_unknown_context_lists_the_known_ones(tmp_path: Path) -> None:
+    kubeconfig = tmp_path / "kc"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:9'}\n"
+        "users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: staging\n  context: "
+        "{cluster: c, user: u}\n"
+        "current-context: staging\n"
+    )
+    result = runner.invoke(app, ["scan", "--kubeconfig", str(kubeconfig), "--context", "prod"])
+    assert result.exit_code == 2 and "'prod'" in result.output and "staging" in result.output
