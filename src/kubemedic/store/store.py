@@ -1,0 +1,327 @@
+"""The Store: findings and incidents with a lifecycle, and the per-object timeline, on SQLite or PostgreSQL.
+
+A finding is keyed by (cluster, fingerprint id). Applying a scan opens what is new, refreshes what is
+seen again (last_seen, occurrences - never a second row), resolves what is gone, and reopens what
+comes back; the timeline records every opening and resolution. Restarting on the same database
+keeps all of it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from kubemedic.domain import Finding, Incident, InputError, Severity
+from kubemedic.store.codec import finding_body, finding_from, incident_body, utc
+from kubemedic.store.migrate import migrate
+from kubemedic.store.records import (
+    ApplyResult,
+    Page,
+    PurgeResult,
+    StoredFinding,
+    StoredIncident,
+    TimelineEntry,
+)
+from kubemedic.store.tables import FindingRow, IncidentRow, TimelineRow
+from kubemedic.store.urls import parse_url
+
+
+class Store:
+    """`async with Store.open(url) as store: ...` - owns its engine; migrations run on open."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, **engine_args: Any) -> Store:
+        return cls(create_async_engine(parse_url(url), **engine_args))
+
+    async def __aenter__(self) -> Store:
+        await migrate(self.engine)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.engine.dispose()
+
+    # ---- writing a scan ---------------------------------------------------------------------------
+
+    async def apply_scan(
+        self, cluster: str, findings: Sequence[Finding], incidents: Sequence[Incident], now: datetime
+    ) -> ApplyResult:
+        current = {f.id: f for f in findings}
+        opened: list[str] = []
+        updated: list[str] = []
+        resolved: list[str] = []
+        async with self._sessions.begin() as session:
+            rows = await self._rows_to_touch(session, cluster, list(current))
+            for fid, finding in current.items():
+                row = rows.get(fid)
+                if row is None:
+                    session.add(_new_row(cluster, finding, now))
+                    opened.append(fid)
+                    session.add(_timeline(cluster, finding, now, "finding-opened"))
+                    continue
+                _refresh(row, finding, now)
+                if row.status == "resolved":
+                    row.status, row.resolved_at = "open", None
+                    opened.append(fid)
+                    session.add(_timeline(cluster, finding, now, "finding-opened"))
+                else:
+                    updated.append(fid)
+            for fid, row in rows.items():
+                if fid not in current and row.status == "open":
+                    row.status, row.resolved_at = "resolved", now
+                    resolved.append(fid)
+                    session.add(_timeline(cluster, _finding_of(row), now, "finding-resolved"))
+            await self._apply_incidents(session, cluster, incidents, now)
+        return ApplyResult(tuple(opened), tuple(updated), tuple(resolved))
+
+    async def _rows_to_touch(
+        self, session: AsyncSession, cluster: str, ids: list[str]
+    ) -> dict[str, FindingRow]:
+        query = select(FindingRow).where(
+            FindingRow.cluster == cluster, or_(FindingRow.status == "open", FindingRow.id.in_(ids))
+        )
+        return {row.id: row for row in (await session.scalars(query)).all()}
+
+    async def _apply_incidents(
+        self, session: AsyncSession, cluster: str, incidents: Sequence[Incident], now: datetime
+    ) -> None:
+        current = {i.id: i for i in incidents}
+        query = select(IncidentRow).where(
+            IncidentRow.cluster == cluster,
+            or_(IncidentRow.status == "open", IncidentRow.id.in_(list(current))),
+        )
+        rows = {row.id: row for row in (await session.scalars(query)).all()}
+        for iid, incident in current.items():
+            row = rows.get(iid)
+            if row is None:
+                row = IncidentRow(cluster=cluster, id=iid, first_seen=now)
+                session.add(row)
+            row.title, row.severity, row.root_cause = (
+                incident.title,
+                incident.severity.value,
+                incident.root_cause,
+            )
+            row.root_cause_finding_id, row.body = incident.root_cause_finding_id, incident_body(incident)
+            row.status, row.last_seen, row.resolved_at = "open", now, None
+        for iid, row in rows.items():
+            if iid not in current and row.status == "open":
+                row.status, row.resolved_at = "resolved", now
+
+    # ---- reading ------------------------------------------------------------------------------------
+
+    async def findings(
+        self,
+        *,
+        cluster: str | None = None,
+        namespace: str | None = None,
+        kind: str | None = None,
+        severity_at_least: Severity | None = None,
+        category: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[StoredFinding]:
+        """Newest first (by last_seen, then id), with an opaque cursor for the next page."""
+        if not 1 <= limit <= 1000:
+            raise InputError(f"limit must be between 1 and 1000, got {limit}")
+        query = select(FindingRow)
+        for column, value in (
+            (FindingRow.cluster, cluster),
+            (FindingRow.namespace, namespace),
+            (FindingRow.kind, kind),
+            (FindingRow.category, category),
+            (FindingRow.status, status),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if severity_at_least is not None:
+            query = query.where(FindingRow.severity_rank >= severity_at_least.rank)
+        if cursor:
+            seen, fid = _decode_cursor(cursor)
+            query = query.where(
+                or_(FindingRow.last_seen < seen, and_(FindingRow.last_seen == seen, FindingRow.id > fid))
+            )
+        query = query.order_by(FindingRow.last_seen.desc(), FindingRow.id.asc()).limit(limit + 1)
+        async with self._sessions() as session:
+            rows = list((await session.scalars(query)).all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = _encode_cursor(rows[-1].last_seen, rows[-1].id) if more and rows else None
+        return Page(tuple(_stored(r) for r in rows), next_cursor)
+
+    async def finding(self, cluster: str, finding_id: str) -> StoredFinding | None:
+        async with self._sessions() as session:
+            row = await session.get(FindingRow, (cluster, finding_id))
+        return _stored(row) if row is not None else None
+
+    async def incidents(
+        self, *, cluster: str | None = None, status: str | None = None
+    ) -> list[StoredIncident]:
+        query = select(IncidentRow).order_by(IncidentRow.last_seen.desc(), IncidentRow.id)
+        if cluster is not None:
+            query = query.where(IncidentRow.cluster == cluster)
+        if status is not None:
+            query = query.where(IncidentRow.status == status)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [
+            StoredIncident(
+                r.id,
+                r.cluster,
+                r.title,
+                r.severity,
+                r.root_cause,
+                r.root_cause_finding_id,
+                dict(r.body),
+                r.status,
+                utc(r.first_seen) or r.first_seen,
+                utc(r.last_seen) or r.last_seen,
+                utc(r.resolved_at),
+            )
+            for r in rows
+        ]
+
+    # ---- timeline and retention -----------------------------------------------------------------------
+
+    async def add_timeline(self, entries: Sequence[TimelineEntry]) -> None:
+        async with self._sessions.begin() as session:
+            session.add_all(
+                TimelineRow(
+                    cluster=e.cluster,
+                    kind=e.kind,
+                    namespace=e.namespace,
+                    name=e.name,
+                    at=e.at,
+                    type=e.type,
+                    text=e.text,
+                    data=dict(e.data),
+                )
+                for e in entries
+            )
+
+    async def timeline(
+        self,
+        cluster: str,
+        kind: str,
+        namespace: str,
+        name: str,
+        *,
+        since: datetime | None = None,
+        limit: int = 500,
+    ) -> list[TimelineEntry]:
+        query = select(TimelineRow).where(
+            TimelineRow.cluster == cluster,
+            TimelineRow.kind == kind,
+            TimelineRow.namespace == namespace,
+            TimelineRow.name == name,
+        )
+        if since is not None:
+            query = query.where(TimelineRow.at >= since)
+        query = query.order_by(TimelineRow.at, TimelineRow.seq).limit(limit)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [
+            TimelineEntry(
+                r.cluster, r.kind, r.namespace, r.name, utc(r.at) or r.at, r.type, r.text, dict(r.data)
+            )
+            for r in rows
+        ]
+
+    async def purge(self, older_than: datetime) -> PurgeResult:
+        """Forget resolved findings/incidents resolved before `older_than`, and older timeline entries."""
+        async with self._sessions.begin() as session:
+            f = await session.execute(
+                delete(FindingRow).where(FindingRow.status == "resolved", FindingRow.resolved_at < older_than)
+            )
+            i = await session.execute(
+                delete(IncidentRow).where(
+                    IncidentRow.status == "resolved", IncidentRow.resolved_at < older_than
+                )
+            )
+            t = await session.execute(delete(TimelineRow).where(TimelineRow.at < older_than))
+        return PurgeResult(_count(f), _count(i), _count(t))
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _new_row(cluster: str, f: Finding, now: datetime) -> FindingRow:
+    row = FindingRow(cluster=cluster, id=f.id, first_seen=now, occurrences=0, status="open", resolved_at=None)
+    _refresh(row, f, now)
+    return row
+
+
+def _refresh(row: FindingRow, f: Finding, now: datetime) -> None:
+    ref = f.object
+    row.kind, row.namespace, row.name, row.uid = ref.kind, ref.namespace, ref.name, ref.uid
+    row.severity, row.severity_rank, row.category = f.severity.value, f.severity.rank, f.category
+    row.title, row.body, row.incident_id = f.title, finding_body(f), f.incident_id
+    row.last_seen = now
+    row.occurrences = (row.occurrences or 0) + 1
+
+
+def _finding_of(row: FindingRow) -> Finding:
+    return finding_from(
+        row.cluster,
+        row.id,
+        row.kind,
+        row.namespace,
+        row.name,
+        row.uid,
+        row.severity,
+        row.category,
+        row.title,
+        dict(row.body),
+        row.incident_id,
+    )
+
+
+def _stored(row: FindingRow) -> StoredFinding:
+    return StoredFinding(
+        _finding_of(row),
+        row.status,
+        utc(row.first_seen) or row.first_seen,
+        utc(row.last_seen) or row.last_seen,
+        utc(row.resolved_at),
+        row.occurrences,
+    )
+
+
+def _timeline(cluster: str, f: Finding, now: datetime, type_: str) -> TimelineRow:
+    verb = "opened" if type_ == "finding-opened" else "resolved"
+    return TimelineRow(
+        cluster=cluster,
+        kind=f.object.kind,
+        namespace=f.object.namespace,
+        name=f.object.name,
+        at=now,
+        type=type_,
+        text=f"{verb}: [{f.severity.value}] {f.title}",
+        data={"finding_id": f.id, "category": f.category},
+    )
+
+
+def _encode_cursor(seen: datetime, fid: str) -> str:
+    aware = utc(seen) or seen
+    return base64.urlsafe_b64encode(orjson.dumps([aware.isoformat(), fid])).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        seen, fid = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(seen), str(fid)
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise InputError(f"cursor {cursor!r} is not one this server handed out") from exc

@@ -1,0 +1,109 @@
+"""The store's lifecycle on both backends: open, refresh, resolve, reopen, restart, paginate, purge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tests.integration.store.conftest import open_store
+
+from kubemedic.domain import Evidence, EvidenceSource, Finding, InputError, ObjectRef, Severity
+from kubemedic.store import Store, TimelineEntry, parse_url
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def finding(name: str, *, category: str = "crash-loop", severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(
+        object=ObjectRef("Deployment", "shop", name, uid=f"uid-{name}"),
+        severity=severity,
+        category=category,
+        title=f"{name}: {category}",
+        message=f"{name} is broken",
+        root_cause="because",
+        evidence=(
+            Evidence(
+                EvidenceSource.LOG, "FATAL boom", "logs/shop/x/app.log:3", ObjectRef("Pod", "shop", "x")
+            ),
+        ),
+        remediation="fix it",
+        related=(ObjectRef("Pod", "shop", f"{name}-1"),),
+        incident_id="inc-1",
+    )
+
+
+async def test_scan_lifecycle_open_refresh_resolve_reopen(store_url: str) -> None:
+    a, b = finding("api"), finding("web", category="probe")
+    async with open_store(store_url) as store:
+        first = await store.apply_scan("prod", [a, b], [], T0)
+        assert sorted(first.opened) == sorted([a.id, b.id])
+        again = await store.apply_scan("prod", [a, b], [], T0 + timedelta(minutes=1))
+        assert again.opened == () and sorted(again.updated) == sorted([a.id, b.id])
+        gone = await store.apply_scan("prod", [a], [], T0 + timedelta(minutes=2))
+        assert gone.resolved == (b.id,)
+        back = await store.apply_scan("prod", [a, b], [], T0 + timedelta(minutes=3))
+        assert back.opened == (b.id,)
+        stored = await store.finding("prod", a.id)
+        assert stored is not None and stored.occurrences == 4 and stored.status == "open"
+        assert stored.first_seen == T0 and stored.last_seen == T0 + timedelta(minutes=3)
+        assert stored.finding == a, "findings come back exactly as they went in"
+        history = await store.timeline("prod", "Deployment", "shop", "web")
+        assert [e.type for e in history] == ["finding-opened", "finding-resolved", "finding-opened"]
+
+
+async def test_restart_keeps_history_and_never_duplicates(store_url: str) -> None:
+    a = finding("api")
+    async with open_store(store_url) as store:
+        await store.apply_scan("prod", [a], [], T0)
+    async with open_store(store_url) as store:  # a new process on the same database
+        await store.apply_scan("prod", [a], [], T0 + timedelta(minutes=5))
+        page = await store.findings(cluster="prod")
+    assert len(page.items) == 1 and page.items[0].occurrences == 2 and page.items[0].first_seen == T0
+
+
+async def test_pagination_returns_every_finding_once_with_filters(store_url: str) -> None:
+    names = [f"svc-{i:02d}" for i in range(23)]
+    async with open_store(store_url) as store:
+        for i, name in enumerate(names):  # different last_seen for half of them
+            sev = Severity.WARNING if i % 2 else Severity.ERROR
+            await store.apply_scan(
+                f"c{i % 2}", [finding(name, severity=sev)], [], T0 + timedelta(seconds=i // 2)
+            )
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page = await store.findings(limit=5, cursor=cursor)
+            seen += [s.finding.object.name for s in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert sorted(seen) == names and len(seen) == len(set(seen))
+        errors = await store.findings(severity_at_least=Severity.ERROR, limit=100)
+        assert {s.finding.severity for s in errors.items} == {Severity.ERROR}
+        assert len((await store.findings(cluster="c1", limit=100)).items) == 11
+        with pytest.raises(InputError, match="cursor"):
+            await store.findings(cursor="garbage")
+        with pytest.raises(InputError, match="limit"):
+            await store.findings(limit=0)
+
+
+async def test_purge_forgets_old_resolved_findings_and_timeline(store_url: str) -> None:
+    a, b = finding("api"), finding("web")
+    async with open_store(store_url) as store:
+        await store.apply_scan("prod", [a, b], [], T0)
+        await store.apply_scan("prod", [a], [], T0 + timedelta(hours=1))  # b resolved
+        await store.add_timeline([TimelineEntry("prod", "Pod", "shop", "x", T0, "event", "Pulled")])
+        result = await store.purge(T0 + timedelta(hours=2))
+        assert result.findings == 1 and result.timeline >= 1
+        remaining = await store.findings(limit=100)
+        assert [s.finding.id for s in remaining.items] == [a.id]
+
+
+async def test_bad_database_urls_are_named() -> None:
+    with pytest.raises(InputError, match="mysql"):
+        parse_url("mysql://root@localhost/x")
+    with pytest.raises(InputError, match="not a URL"):
+        parse_url("::nonsense::")
+    assert parse_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
+    assert isinstance(Store.open("sqlite:///:memory:"), Store)
