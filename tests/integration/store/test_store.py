@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.integration.store.conftest import open_store
 
 from kubemedic.domain import Evidence, EvidenceSource, Finding, InputError, ObjectRef, Severity
 from kubemedic.store import Store, TimelineEntry, parse_url
+from tests.integration.store.conftest import open_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
