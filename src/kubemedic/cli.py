@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -243,6 +243,84 @@ def analyzers(
     for doc in catalog():
         table.add_row(doc.name, doc.detects or doc.summary, doc.evidence)
     Console().print(table)
+
+
+apikey_app = typer.Typer(help="Manage API keys for `kubemedic serve` (stored hashed; shown once).")
+app.add_typer(apikey_app, name="apikey")
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $KUBEMEDIC_DATABASE_URL or SQLite in the data dir)."),
+]
+
+
+def _store_url(db: str | None) -> str:
+    from kubemedic.config import Settings
+
+    return db or Settings().store_url()
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Who or what uses the key, e.g. grafana.")],
+    role: Annotated[str, typer.Option("--role", help="viewer, operator or admin.")] = "viewer",
+    db: DbOption = None,
+) -> None:
+    """Create a key and print it once."""
+    import asyncio
+
+    from kubemedic.store import Store
+
+    async def run() -> tuple[str, str]:
+        async with Store.open(_store_url(db)) as store:
+            return await store.api_keys.create(name, role, _clock())
+
+    try:
+        key_id, key = asyncio.run(run())
+    except InputError as exc:
+        _die(str(exc))
+    typer.echo(key)
+    Console(stderr=True, soft_wrap=True).print(
+        f"created key {key_id} ({role}) for {name}; it is shown only now - store it safely", highlight=False
+    )
+
+
+@apikey_app.command("list")
+def apikey_list(db: DbOption = None) -> None:
+    """List keys (never their secrets)."""
+    import asyncio
+
+    from rich.table import Table
+
+    from kubemedic.store import Store
+
+    async def run() -> list[Any]:
+        async with Store.open(_store_url(db)) as store:
+            return list(await store.api_keys.list())
+
+    table = Table("id", "name", "role", "created", "revoked")
+    for k in asyncio.run(run()):
+        table.add_row(
+            k.id, k.name, k.role, k.created_at.isoformat(), k.revoked_at.isoformat() if k.revoked_at else ""
+        )
+    Console().print(table)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id (from `apikey list`).")], db: DbOption = None
+) -> None:
+    """Revoke a key; requests with it are refused from now on."""
+    import asyncio
+
+    from kubemedic.store import Store
+
+    async def run() -> bool:
+        async with Store.open(_store_url(db)) as store:
+            return await store.api_keys.revoke(key_id, _clock())
+
+    if not asyncio.run(run()):
+        _die(f"no active key with id {key_id!r} (see `kubemedic apikey list`)")
+    typer.echo(f"revoked {key_id}")
 
 
 @app.command()

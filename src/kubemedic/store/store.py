@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from kubemedic.domain import Finding, Incident, InputError, Severity
+from kubemedic.store.api_keys import ApiKeys
 from kubemedic.store.codec import finding_body, finding_from, incident_body, utc
 from kubemedic.store.migrate import migrate
 from kubemedic.store.records import (
@@ -39,6 +40,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.api_keys = ApiKeys(self._sessions)
 
     @classmethod
     def open(cls, url: str, **engine_args: Any) -> Store:

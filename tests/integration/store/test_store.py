@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from kubemedic.domain import Evidence, EvidenceSource, Finding, InputError, ObjectRef, Severity
 from kubemedic.store import Store, TimelineEntry, parse_url
@@ -107,3 +108,24 @@ async def test_bad_database_urls_are_named() -> None:
         parse_url("::nonsense::")
     assert parse_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
     assert isinstance(Store.open("sqlite:///:memory:"), Store)
+
+
+async def test_api_keys_store_only_a_digest_and_revoke(store_url: str) -> None:
+    async with open_store(store_url) as store:
+        key_id, key = await store.api_keys.create("grafana", "viewer", T0)
+        assert key.startswith(f"km_{key_id}_")
+        assert await store.api_keys.verify(key) == "viewer"
+        assert await store.api_keys.verify(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
+        assert await store.api_keys.verify("km_nope_secret") is None
+        assert await store.api_keys.verify("not-a-key") is None
+        [info] = await store.api_keys.list()
+        assert info.name == "grafana" and info.role == "viewer" and info.revoked_at is None
+        assert await store.api_keys.revoke(key_id, T0) is True
+        assert await store.api_keys.verify(key) is None
+        assert await store.api_keys.revoke(key_id, T0) is False
+        with pytest.raises(InputError, match="role"):
+            await store.api_keys.create("x", "root", T0)
+    secret = key.split("_", 2)[2]
+    async with open_store(store_url) as store, store.engine.connect() as conn:  # the secret is nowhere stored
+        rows = (await conn.execute(text("select * from api_keys"))).all()
+    assert rows and all(secret not in str(row) for row in rows)

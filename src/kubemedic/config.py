@@ -1,0 +1,23 @@
+"""Settings, read once at the edge (CLI, server start) from KUBEMEDIC_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KUBEMEDIC_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path.home() / ".local" / "share" / "kubemedic",
+        description="Where the default SQLite database lives.",
+    )
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite file in data_dir.")
+
+    def store_url(self) -> str:
+        from kubemedic.store import default_url
+
+        return self.database_url or default_url(self.data_dir)
