@@ -1,0 +1,102 @@
+"""The monitor against the sim: a planted fault is recorded within seconds; removing it resolves it;
+a restarted monitor on the same database keeps the history and creates no duplicates."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kubemedic.cluster.client import ClusterTarget
+from kubemedic.service.monitor import ClusterMonitor, MonitorScan
+from kubemedic.sim.config import SimConfig
+from kubemedic.sim.testing import SimHandle, running_sim
+from kubemedic.store import Store
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+
+
+@pytest.fixture()
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def _until(check: Callable[[], object], timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.2)
+
+
+@contextlib.asynccontextmanager
+async def monitoring(sim: SimHandle, store: Store, scans: list[MonitorScan]) -> AsyncIterator[ClusterMonitor]:
+    monitor = ClusterMonitor(
+        ClusterTarget(kubeconfig=sim.kubeconfig), store, clock=lambda: datetime.now(UTC), on_scan=scans.append
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(monitor.run(stop))
+    try:
+        yield monitor
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
+
+
+async def _open_finding(store: Store, category: str, name: str) -> bool:
+    page = await store.findings(category=category, status="open", limit=100)
+    return any(s.finding.object.name == name for s in page.items)
+
+
+async def test_fault_recorded_then_resolved_and_history_survives_a_restart(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kubemedic.db'}"
+    with running_sim(SimConfig(scenarios=("missing-configmap",), fault_delay=1.0)) as sim:
+        scans: list[MonitorScan] = []
+        async with Store.open(url) as store, monitoring(sim, store, scans):
+            await _until(lambda: _open_finding(store, "config-reference", "notifier"))
+            first = len(scans)
+            subprocess.run(
+                [
+                    "kubectl",
+                    "--kubeconfig",
+                    str(sim.kubeconfig),
+                    "delete",
+                    "deployment",
+                    "notifier",
+                    "-n",
+                    "comms",
+                ],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
+            await _until(lambda: _resolved(store, "notifier"))
+            assert len(scans) > first, "the delete was seen through the watch, not a poll"
+        async with Store.open(url) as store:
+            before = (await store.findings(limit=1000)).items
+        async with Store.open(url) as store, monitoring(sim, store, []) as monitor:
+            await _until(lambda: monitor.scans >= 1)
+            after = (await store.findings(limit=1000)).items
+    ids_before = sorted(s.finding.id for s in before)
+    assert sorted(s.finding.id for s in after) == ids_before or set(ids_before) <= {
+        s.finding.id for s in after
+    }
+    assert len({s.finding.id for s in after}) == len(after), "no duplicate rows"
+    notifier = [s for s in after if s.finding.object.name == "notifier"]
+    assert notifier and all(s.status == "resolved" for s in notifier), "history kept after the restart"
+
+
+async def _resolved(store: Store, name: str) -> bool:
+    page = await store.findings(limit=1000)
+    rows = [s for s in page.items if s.finding.object.name == name]
+    return bool(rows) and all(s.status == "resolved" for s in rows)
