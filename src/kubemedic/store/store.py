@@ -168,6 +168,19 @@ class Store:
             row = await session.get(FindingRow, (cluster, finding_id))
         return _stored(row) if row is not None else None
 
+    async def finding_by_id(self, finding_id: str) -> StoredFinding | None:
+        """A finding by its fingerprint alone (the fingerprint already includes the cluster)."""
+        async with self._sessions() as session:
+            row = (
+                await session.scalars(select(FindingRow).where(FindingRow.id == finding_id).limit(1))
+            ).first()
+        return _stored(row) if row is not None else None
+
+    async def ping(self) -> None:
+        """Raise if the database does not answer."""
+        async with self.engine.connect() as conn:
+            await conn.execute(select(1))
+
     async def incidents(
         self, *, cluster: str | None = None, status: str | None = None
     ) -> list[StoredIncident]:

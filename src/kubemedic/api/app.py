@@ -1,0 +1,134 @@
+"""The HTTP API: thin routes over the store and the change stream.
+
+(No `from __future__ import annotations` here: FastAPI reads the route annotations at runtime, and they
+name the local auth dependency.)
+"""
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from kubemedic import __version__
+from kubemedic.api import problems
+from kubemedic.api.auth import Caller, requires
+from kubemedic.domain import InputError, Severity
+from kubemedic.report.schema import finding_dict
+from kubemedic.service.broadcast import Broadcaster
+from kubemedic.store import Store, StoredFinding
+
+
+def _stored(s: StoredFinding) -> dict[str, Any]:
+    return {
+        **finding_dict(s.finding),
+        "status": s.status,
+        "first_seen": s.first_seen.isoformat(),
+        "last_seen": s.last_seen.isoformat(),
+        "resolved_at": s.resolved_at.isoformat() if s.resolved_at else None,
+        "occurrences": s.occurrences,
+    }
+
+
+def create_app(store: Store, hub: Broadcaster, *, dev: bool = False) -> FastAPI:
+    app = FastAPI(title="kubemedic", version=__version__)
+    problems.install(app)
+    viewer = Depends(requires("viewer", store, dev=dev))
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        try:
+            await store.ping()
+        except Exception as exc:  # boundary: readiness reports, never raises
+            return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.get("/api/v1/findings")
+    async def findings(
+        _caller: Annotated[Caller, viewer],
+        cluster: str | None = None,
+        namespace: str | None = None,
+        kind: str | None = None,
+        severity: Annotated[str | None, Query(description="at least this severity")] = None,
+        category: str | None = None,
+        status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        try:
+            sev = Severity.parse(severity) if severity else None
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        page = await store.findings(
+            cluster=cluster,
+            namespace=namespace,
+            kind=kind,
+            severity_at_least=sev,
+            category=category,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+        )
+        return {"items": [_stored(s) for s in page.items], "next_cursor": page.next_cursor}
+
+    @app.get("/api/v1/findings/{finding_id}")
+    async def finding(finding_id: str, _caller: Annotated[Caller, viewer]) -> dict[str, Any]:
+        found = await store.finding_by_id(finding_id)
+        if found is None:
+            raise HTTPException(404, f"no finding with id {finding_id!r}")
+        return _stored(found)
+
+    @app.get("/api/v1/incidents")
+    async def incidents(
+        _caller: Annotated[Caller, viewer], cluster: str | None = None, status: str | None = None
+    ) -> dict[str, Any]:
+        rows = await store.incidents(cluster=cluster, status=status)
+        return {
+            "items": [
+                {
+                    "id": i.id,
+                    "cluster": i.cluster,
+                    "title": i.title,
+                    "severity": i.severity,
+                    "root_cause": i.root_cause,
+                    "status": i.status,
+                    **i.body,
+                    "first_seen": i.first_seen.isoformat(),
+                    "last_seen": i.last_seen.isoformat(),
+                }
+                for i in rows
+            ]
+        }
+
+    @app.get("/api/v1/stream")
+    async def stream(request: Request, _caller: Annotated[Caller, viewer]) -> StreamingResponse:
+        """Server-sent events: finding-opened, finding-resolved, ... Resume with Last-Event-ID."""
+        last = request.headers.get("last-event-id")
+        after = int(last) if last and last.isdigit() else None
+
+        async def events() -> AsyncIterator[bytes]:
+            yield b": connected\n\n"
+            async for message in hub.subscribe(after):
+                if await request.is_disconnected():
+                    break
+                data = orjson.dumps(message.data)
+                yield b"id: %d\nevent: %s\ndata: %s\n\n" % (message.id, message.type.encode(), data)
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    return app

@@ -1,0 +1,137 @@
+"""The HTTP API over a real store: auth, findings pages, problem+json errors, the event stream."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from kubemedic.api import create_app
+from kubemedic.domain import Finding, ObjectRef, Severity
+from kubemedic.service.broadcast import Broadcaster
+from kubemedic.store import Store
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _finding(name: str) -> Finding:
+    return Finding(
+        ObjectRef("Deployment", "shop", name, cluster="prod"),
+        Severity.ERROR,
+        "crash-loop",
+        f"{name}: CrashLoopBackOff",
+        f"{name} crashes",
+    )
+
+
+@pytest.fixture()
+async def env(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Store, Broadcaster, dict[str, str]]]:
+    async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
+        await store.apply_scan("prod", [_finding(f"svc-{i}") for i in range(7)], [], T0)
+        _, viewer = await store.api_keys.create("dash", "viewer", T0)
+        hub = Broadcaster()
+        app = create_app(store, hub)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kubemedic") as client:
+            yield client, store, hub, {"Authorization": f"Bearer {viewer}"}
+
+
+async def test_health_needs_no_credentials(
+    env: tuple[httpx.AsyncClient, Store, Broadcaster, dict[str, str]],
+) -> None:
+    client, *_ = env
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/readyz")).json()["database"] == "ok"
+
+
+async def test_auth_401_without_or_with_a_bad_key(
+    env: tuple[httpx.AsyncClient, Store, Broadcaster, dict[str, str]],
+) -> None:
+    client, *_ = env
+    missing = await client.get("/api/v1/findings")
+    assert missing.status_code == 401 and missing.headers["content-type"] == "application/problem+json"
+    assert missing.headers["www-authenticate"] == "Bearer" and missing.json()["request_id"]
+    bad = await client.get("/api/v1/findings", headers={"Authorization": "Bearer km_x_y"})
+    assert bad.status_code == 401
+
+
+async def test_findings_pages_and_one_finding(
+    env: tuple[httpx.AsyncClient, Store, Broadcaster, dict[str, str]],
+) -> None:
+    client, _, _, auth = env
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/v1/findings", params=params, headers=auth)).json()
+        seen += [f["id"] for f in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == 7 == len(set(seen))
+    one = await client.get(f"/api/v1/findings/{seen[0]}", headers=auth)
+    assert one.status_code == 200 and one.json()["status"] == "open" and one.json()["occurrences"] == 1
+    missing = await client.get("/api/v1/findings/nope", headers=auth)
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+
+
+async def test_bad_parameters_are_problem_json(
+    env: tuple[httpx.AsyncClient, Store, Broadcaster, dict[str, str]],
+) -> None:
+    client, _, _, auth = env
+    bad_cursor = await client.get("/api/v1/findings", params={"cursor": "zzz"}, headers=auth)
+    assert bad_cursor.status_code == 400 and "cursor" in bad_cursor.json()["detail"]
+    bad_limit = await client.get("/api/v1/findings", params={"limit": 0}, headers=auth)
+    assert bad_limit.status_code == 422 and bad_limit.json()["errors"]
+    bad_sev = await client.get("/api/v1/findings", params={"severity": "urgent"}, headers=auth)
+    assert bad_sev.status_code == 400 and "urgent" in bad_sev.json()["detail"]
+
+
+async def test_stream_delivers_published_changes_and_resumes(tmp_path: Path) -> None:
+    """Over real HTTP (uvicorn): an in-process transport cannot stream."""
+    async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
+        _, key = await store.api_keys.create("dash", "viewer", T0)
+        hub = Broadcaster()
+        hub.publish("finding-opened", {"id": "a"})
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(store, hub), host="127.0.0.1", port=port, log_level="warning")
+        )
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.05)
+        auth = {"Authorization": f"Bearer {key}"}
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+
+                async def first_data(headers: dict[str, str]) -> str:
+                    async with client.stream("GET", "/api/v1/stream", headers=headers) as response:
+                        assert response.headers["content-type"].startswith("text/event-stream")
+                        async for line in response.aiter_lines():
+                            if line.startswith("data:"):
+                                return line
+                    return ""
+
+                reader = asyncio.create_task(first_data(auth))
+                await asyncio.sleep(0.3)
+                hub.publish("finding-resolved", {"id": "b"})
+                assert await asyncio.wait_for(reader, 5) == 'data: {"id":"b"}'
+                resumed = await asyncio.wait_for(first_data({**auth, "Last-Event-ID": "0"}), 5)
+                assert resumed == 'data: {"id":"a"}'
+        finally:
+            server.should_exit = True
+            await asyncio.wait_for(serving, 10)
