@@ -245,12 +245,42 @@ def analyzers(
     Console().print(table)
 
 
-apikey_app = typer.Typer(help="Manage API keys for `kubemedic serve` (stored hashed; shown once).")
-app.add_typer(apikey_app, name="apikey")
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL (default: $KUBEMEDIC_DATABASE_URL or SQLite in the data dir)."),
 ]
+
+
+@app.command()
+def serve(
+    context: Annotated[
+        str | None, typer.Option("--context", help="Kubeconfig context (default: current).")
+    ] = None,
+    kubeconfig: Annotated[Path | None, typer.Option("--kubeconfig", help="Kubeconfig file.")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    db: DbOption = None,
+    dev: Annotated[bool, typer.Option("--dev", help="Allow anonymous viewers (127.0.0.1 only).")] = False,
+) -> None:
+    """Watch a cluster continuously: findings with history in the store, REST + server-sent events API."""
+    import asyncio
+
+    from kubemedic.api.serve import ServeConfig
+    from kubemedic.api.serve import serve as run_serve
+    from kubemedic.cluster.client import ClusterTarget
+
+    config = ServeConfig(
+        ClusterTarget(kubeconfig=kubeconfig, context=context), _store_url(db), host, port, dev
+    )
+    Console(stderr=True, soft_wrap=True).print(f"kubemedic serving on http://{host}:{port}", highlight=False)
+    try:
+        asyncio.run(run_serve(config))
+    except InputError as exc:
+        _die(str(exc))
+
+
+apikey_app = typer.Typer(help="Manage API keys for `kubemedic serve` (stored hashed; shown once).")
+app.add_typer(apikey_app, name="apikey")
 
 
 def _store_url(db: str | None) -> str:

@@ -1,0 +1,83 @@
+"""`kubemedic serve`: the monitor, the store and the HTTP API in one process, stopped cleanly on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import uvicorn
+
+from kubemedic.api.app import create_app
+from kubemedic.cluster.client import ClusterTarget
+from kubemedic.report.schema import finding_dict
+from kubemedic.service.broadcast import Broadcaster
+from kubemedic.service.monitor import ClusterMonitor, MonitorScan
+from kubemedic.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    target: ClusterTarget
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 8080
+    dev: bool = False  # anonymous viewers allowed (only on 127.0.0.1)
+    debounce_s: float = 0.2
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, with the process's signals left to serve(): it stops the monitor and closes the store
+    before exiting 0, instead of uvicorn re-raising the signal after its own shutdown."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def request_exit(self) -> None:
+        self.should_exit = True
+
+
+def publisher(hub: Broadcaster) -> Callable[[MonitorScan], None]:
+    """Turn each analysis into stream messages: what opened and what resolved."""
+
+    def publish(scan: MonitorScan) -> None:
+        by_id = {f.id: f for f in scan.report.findings}
+        for fid in scan.applied.opened:
+            hub.publish("finding-opened", {"cluster": scan.cluster, **finding_dict(by_id[fid])})
+        for fid in scan.applied.resolved:
+            hub.publish("finding-resolved", {"cluster": scan.cluster, "id": fid})
+
+    return publish
+
+
+async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = None) -> None:
+    if config.dev and config.host not in ("127.0.0.1", "localhost", "::1"):
+        from kubemedic.domain import InputError
+
+        raise InputError("--dev (anonymous access) is only allowed on 127.0.0.1")
+    now = clock or (lambda: datetime.now(UTC))
+    hub = Broadcaster()
+    stop = asyncio.Event()
+    async with Store.open(config.database_url) as store:
+        monitor = ClusterMonitor(
+            config.target, store, clock=now, debounce_s=config.debounce_s, on_scan=publisher(hub)
+        )
+        app = create_app(store, hub, dev=config.dev)
+        server = _Server(
+            uvicorn.Config(
+                app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5
+            )
+        )
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.request_exit)
+        watching = asyncio.create_task(monitor.run(stop))
+        try:
+            await server.serve()  # returns after a signal, once open requests are drained (5 s at most)
+        finally:
+            stop.set()
+            await asyncio.wait_for(watching, timeout=30)
