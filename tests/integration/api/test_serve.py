@@ -121,3 +121,35 @@ def _findings_offline(db: str) -> list[dict[str, str]]:
             return [{"id": s.finding.id} for s in (await store.findings(limit=1000)).items]
 
     return asyncio.run(read())
+
+
+def test_a_new_fault_reaches_sse_within_a_second(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    with running_sim(SimConfig(scenarios=())) as sim:
+        port = _port()
+        url = f"http://127.0.0.1:{port}"
+        proc = _start(sim, db, port)
+        try:
+            _wait(lambda: _up(url))
+            time.sleep(1.5)  # first analysis done
+            with httpx.stream("GET", f"{url}/api/v1/stream", timeout=10) as stream:
+                lines = stream.iter_lines()
+                next(lines)  # ": connected"
+                body = {
+                    "apiVersion": "v1",
+                    "kind": "Service",
+                    "metadata": {"name": "orphan"},
+                    "spec": {"selector": {"app": "nobody"}, "ports": [{"port": 80}]},
+                }
+                written = time.monotonic()
+                httpx.post(
+                    f"{sim.url}/api/v1/namespaces/default/services", json=body, timeout=5
+                ).raise_for_status()
+                for line in lines:
+                    if line.startswith("data:") and '"orphan"' in line:
+                        latency = time.monotonic() - written
+                        break
+        finally:
+            assert _stop(proc) == 0
+    assert latency < 1.0, f"fault reached the stream after {latency:.2f}s"
+    (tmp_path / "latency.txt").write_text(f"{latency:.3f}")
