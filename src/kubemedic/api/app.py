@@ -4,6 +4,7 @@
 name the local auth dependency.)
 """
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from kubemedic import __version__
 from kubemedic.api import problems
@@ -18,6 +20,7 @@ from kubemedic.api.auth import Caller, requires
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
+from kubemedic.service.telemetry import Metrics
 from kubemedic.store import Store, StoredFinding
 
 
@@ -32,7 +35,9 @@ def _stored(s: StoredFinding) -> dict[str, Any]:
     }
 
 
-def create_app(store: Store, hub: Broadcaster, *, dev: bool = False) -> FastAPI:
+def create_app(
+    store: Store, hub: Broadcaster, *, dev: bool = False, metrics: Metrics | None = None
+) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
     viewer = Depends(requires("viewer", store, dev=dev))
@@ -40,9 +45,21 @@ def create_app(store: Store, hub: Broadcaster, *, dev: bool = False) -> FastAPI:
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
+        if metrics is not None:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            metrics.api_latency.labels(request.method, route, str(response.status_code)).observe(
+                time.perf_counter() - started
+            )
         return response
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        if metrics is None:
+            raise HTTPException(404, "metrics are not enabled")
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -16,6 +16,7 @@ from kubemedic.cluster.client import ClusterTarget
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
 from kubemedic.service.monitor import ClusterMonitor, MonitorScan
+from kubemedic.service.telemetry import Metrics
 from kubemedic.store import Store
 
 
@@ -41,10 +42,15 @@ class _Server(uvicorn.Server):
         self.should_exit = True
 
 
-def publisher(hub: Broadcaster) -> Callable[[MonitorScan], None]:
-    """Turn each analysis into stream messages: what opened and what resolved."""
+def publisher(hub: Broadcaster, metrics: Metrics | None = None) -> Callable[[MonitorScan], None]:
+    """Turn each analysis into stream messages (what opened and what resolved) and metrics."""
 
     def publish(scan: MonitorScan) -> None:
+        if metrics is not None:
+            metrics.watch_events.labels(scan.cluster).inc(scan.changes)
+            metrics.analyses.labels(scan.cluster).observe(scan.took_ms / 1000)
+            for severity, count in scan.report.summary.by_severity.items():
+                metrics.open_findings.labels(scan.cluster, severity).set(count)
         by_id = {f.id: f for f in scan.report.findings}
         for fid in scan.applied.opened:
             hub.publish("finding-opened", {"cluster": scan.cluster, **finding_dict(by_id[fid])})
@@ -61,12 +67,13 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         raise InputError("--dev (anonymous access) is only allowed on 127.0.0.1")
     now = clock or (lambda: datetime.now(UTC))
     hub = Broadcaster()
+    metrics = Metrics.create()
     stop = asyncio.Event()
     async with Store.open(config.database_url) as store:
         monitor = ClusterMonitor(
-            config.target, store, clock=now, debounce_s=config.debounce_s, on_scan=publisher(hub)
+            config.target, store, clock=now, debounce_s=config.debounce_s, on_scan=publisher(hub, metrics)
         )
-        app = create_app(store, hub, dev=config.dev)
+        app = create_app(store, hub, dev=config.dev, metrics=metrics)
         server = _Server(
             uvicorn.Config(
                 app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5

@@ -91,6 +91,24 @@ def test_serve_records_streams_and_survives_a_restart(tmp_path: Path) -> None:
             assert opened is not None and opened["category"] in ("config-reference", "container-config")
             found = _wait(lambda: [f for f in _findings(url) if f["name"] == "notifier"])
             assert all(f["status"] == "open" for f in found)
+            metrics = httpx.get(f"{url}/metrics", timeout=5).text
+            assert "kubemedic_analysis_seconds_count" in metrics and "kubemedic_open_findings" in metrics
+            subprocess.run(
+                [
+                    "kubectl",
+                    "--kubeconfig",
+                    str(sim.kubeconfig),
+                    "delete",
+                    "deployment",
+                    "notifier",
+                    "-n",
+                    "comms",
+                ],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
+            _wait(lambda: all(f["status"] == "resolved" for f in _findings(url) if f["name"] == "notifier"))
         finally:
             assert _stop(proc) == 0, proc.stderr.read().decode() if proc.stderr else ""
         before = {f["id"] for f in _findings_offline(db)}
