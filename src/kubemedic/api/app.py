@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from kubemedic import __version__
 from kubemedic.api import problems
 from kubemedic.api.auth import Caller, requires
+from kubemedic.api.cluster_routes import States, cluster_router
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
@@ -36,7 +37,12 @@ def _stored(s: StoredFinding) -> dict[str, Any]:
 
 
 def create_app(
-    store: Store, hub: Broadcaster, *, dev: bool = False, metrics: Metrics | None = None
+    store: Store,
+    hub: Broadcaster,
+    *,
+    dev: bool = False,
+    metrics: Metrics | None = None,
+    states: States | None = None,
 ) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
@@ -148,4 +154,5 @@ def create_app(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
+    app.include_router(cluster_router(states or dict, store, requires("viewer", store, dev=dev)))
     return app

@@ -17,6 +17,7 @@ from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
 from kubemedic.service.monitor import ClusterMonitor, MonitorScan
 from kubemedic.service.telemetry import Metrics
+from kubemedic.state import ClusterState
 from kubemedic.store import Store
 
 
@@ -73,7 +74,11 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         monitor = ClusterMonitor(
             config.target, store, clock=now, debounce_s=config.debounce_s, on_scan=publisher(hub, metrics)
         )
-        app = create_app(store, hub, dev=config.dev, metrics=metrics)
+
+        def states() -> dict[str, ClusterState]:
+            return {monitor.cluster: monitor.state} if monitor.state is not None else {}
+
+        app = create_app(store, hub, dev=config.dev, metrics=metrics, states=states)
         server = _Server(
             uvicorn.Config(
                 app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5

@@ -62,6 +62,7 @@ class ClusterMonitor:
         self.with_logs = with_logs
         self.cluster = ""
         self.scans = 0
+        self.state: ClusterState | None = None  # the latest analyzed copy, for read-only views
         self._dirty = asyncio.Event()
         self._pending = 0
         self._reflectors: list[Reflector] = []
@@ -116,6 +117,7 @@ class ClusterMonitor:
             logs = await fetch_logs(client, wanted_logs(state))
             state = ClusterState.build(objects, now=now, logs=logs, cluster=self.cluster)
         report = scan_state(state.build_indexes())
+        self.state = state
         applied = await self.store.apply_scan(self.cluster, report.findings, report.incidents, now)
         self.scans += 1
         if self.on_scan is not None:

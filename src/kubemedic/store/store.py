@@ -254,6 +254,20 @@ class Store:
             for r in rows
         ]
 
+    async def recent_timeline(self, cluster: str | None = None, *, limit: int = 200) -> list[TimelineEntry]:
+        """The newest timeline entries across all objects (the cluster's history), newest first."""
+        query = select(TimelineRow).order_by(TimelineRow.at.desc(), TimelineRow.seq.desc()).limit(limit)
+        if cluster is not None:
+            query = query.where(TimelineRow.cluster == cluster)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [
+            TimelineEntry(
+                r.cluster, r.kind, r.namespace, r.name, utc(r.at) or r.at, r.type, r.text, dict(r.data)
+            )
+            for r in rows
+        ]
+
     async def purge(self, older_than: datetime) -> PurgeResult:
         """Forget resolved findings/incidents resolved before `older_than`, and older timeline entries."""
         async with self._sessions.begin() as session:

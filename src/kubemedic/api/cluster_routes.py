@@ -1,0 +1,147 @@
+"""Live views of the watched clusters, and the paths seed-style clients use (as thin aliases)."""
+
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from kubemedic.api.auth import Caller
+from kubemedic.api.views import cluster_status, event_summary, parse_label_selector, pod_detail, pod_summary
+from kubemedic.state import ClusterState, Pod
+from kubemedic.store import Store
+
+States = Callable[[], Mapping[str, ClusterState]]
+
+
+def cluster_router(states: States, store: Store, viewer: Any) -> APIRouter:
+    router = APIRouter()
+    Viewer = Annotated[Caller, Depends(viewer)]
+
+    def pick(cluster: str | None) -> ClusterState:
+        current = states()
+        if cluster is None:
+            if len(current) == 1:
+                return next(iter(current.values()))
+            if not current:
+                raise HTTPException(503, "no cluster has been read yet; try again in a moment")
+            raise HTTPException(
+                400, f"several clusters are watched; pass ?cluster= one of: {', '.join(current)}"
+            )
+        if cluster not in current:
+            raise HTTPException(
+                404, f"cluster {cluster!r} is not watched (watched: {', '.join(current) or 'none'})"
+            )
+        return current[cluster]
+
+    def pods(
+        state: ClusterState, namespace: str | None, phase: str | None, selector: str | None, node: str | None
+    ) -> list[dict[str, Any]]:
+        wanted = parse_label_selector(selector) if selector else None
+        out = []
+        for pod in state.pods(namespace):
+            if phase and pod.phase != phase:
+                continue
+            if node and pod.node_name != node:
+                continue
+            if wanted is not None and not wanted.matches(pod.labels):
+                continue
+            out.append(pod_summary(pod))
+        return out
+
+    @router.get("/api/v1/clusters")
+    async def clusters(_c: Viewer) -> dict[str, Any]:
+        return {"items": [cluster_status(s) for s in states().values()]}
+
+    @router.get("/api/v1/clusters/{cluster}/status")
+    async def status(cluster: str, _c: Viewer) -> dict[str, Any]:
+        return cluster_status(pick(cluster))
+
+    @router.get("/api/v1/pods")
+    async def list_pods(
+        _c: Viewer,
+        cluster: str | None = None,
+        namespace: str | None = None,
+        phase: str | None = None,
+        label_selector: Annotated[str | None, Query(alias="labelSelector")] = None,
+        node: str | None = None,
+    ) -> dict[str, Any]:
+        return {"items": pods(pick(cluster), namespace, phase, label_selector, node)}
+
+    @router.get("/api/v1/pods/{namespace}/{name}")
+    async def one_pod(namespace: str, name: str, _c: Viewer, cluster: str | None = None) -> dict[str, Any]:
+        state = pick(cluster)
+        pod = state.get("Pod", namespace, name)
+        if not isinstance(pod, Pod):
+            raise HTTPException(404, f"no pod {namespace}/{name}")
+        return pod_detail(state, pod)
+
+    @router.get("/api/v1/events")
+    async def events(
+        _c: Viewer,
+        cluster: str | None = None,
+        namespace: str | None = None,
+        type: Annotated[str | None, Query(pattern="^(Normal|Warning)$")] = None,
+        reason: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> dict[str, Any]:
+        state = pick(cluster)
+        found = [
+            e
+            for e in state.events()
+            if (namespace is None or e.namespace == namespace)
+            and (type is None or e.type == type)
+            and (reason is None or e.reason == reason)
+        ]
+        found.sort(key=lambda e: e.last_seen.timestamp() if e.last_seen else 0.0, reverse=True)
+        return {"items": [event_summary(e) for e in found[:limit]]}
+
+    @router.get("/api/v1/timeline/{kind}/{namespace}/{name}")
+    async def timeline(
+        kind: str, namespace: str, name: str, _c: Viewer, cluster: str | None = None
+    ) -> dict[str, Any]:
+        state = pick(cluster)
+        entries = await store.timeline(state.cluster, kind, "" if namespace == "-" else namespace, name)
+        return {
+            "items": [{"at": e.at.isoformat(), "type": e.type, "text": e.text, **e.data} for e in entries]
+        }
+
+    # --- the paths seed-style clients use -----------------------------------------------------------
+    @router.get("/api/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/api/cluster/status")
+    async def alias_status(_c: Viewer, cluster: str | None = None) -> dict[str, Any]:
+        return cluster_status(pick(cluster))
+
+    @router.get("/api/cluster/pods")
+    async def alias_pods(_c: Viewer, cluster: str | None = None) -> dict[str, Any]:
+        return {"items": pods(pick(cluster), None, None, None, None)}
+
+    @router.get("/api/cluster/pods/{namespace}")
+    async def alias_ns_pods(namespace: str, _c: Viewer, cluster: str | None = None) -> dict[str, Any]:
+        return {"items": pods(pick(cluster), namespace, None, None, None)}
+
+    @router.get("/api/cluster/events")
+    async def alias_events(_c: Viewer, cluster: str | None = None) -> dict[str, Any]:
+        return await events(_c, cluster)
+
+    @router.get("/api/cluster/history")
+    async def alias_history(_c: Viewer, cluster: str | None = None) -> dict[str, Any]:
+        name = pick(cluster).cluster
+        entries = await store.recent_timeline(name)
+        return {
+            "items": [
+                {
+                    "at": e.at.isoformat(),
+                    "kind": e.kind,
+                    "namespace": e.namespace,
+                    "name": e.name,
+                    "type": e.type,
+                    "text": e.text,
+                }
+                for e in entries
+            ]
+        }
+
+    return router
