@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from kubemedic import __version__
 from kubemedic.api import problems
 from kubemedic.api.auth import Caller, requires
-from kubemedic.api.cluster_routes import States, cluster_router
+from kubemedic.api.cluster_routes import LogReader, States, cluster_router
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
@@ -43,6 +43,7 @@ def create_app(
     dev: bool = False,
     metrics: Metrics | None = None,
     states: States | None = None,
+    logs: LogReader | None = None,
 ) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
@@ -154,5 +155,5 @@ def create_app(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
-    app.include_router(cluster_router(states or dict, store, requires("viewer", store, dev=dev)))
+    app.include_router(cluster_router(states or dict, store, requires("viewer", store, dev=dev), logs))
     return app

@@ -1,19 +1,23 @@
 """Live views of the watched clusters, and the paths seed-style clients use (as thin aliases)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import PlainTextResponse
 
 from kubemedic.api.auth import Caller
 from kubemedic.api.views import cluster_status, event_summary, parse_label_selector, pod_detail, pod_summary
+from kubemedic.domain import ClusterConnectionError
 from kubemedic.state import ClusterState, Pod
 from kubemedic.store import Store
 
 States = Callable[[], Mapping[str, ClusterState]]
+# (namespace, pod, container, previous, tail) -> log text
+LogReader = Callable[[str, str, str, bool, int], Awaitable[str]]
 
 
-def cluster_router(states: States, store: Store, viewer: Any) -> APIRouter:
+def cluster_router(states: States, store: Store, viewer: Any, logs: LogReader | None = None) -> APIRouter:
     router = APIRouter()
     Viewer = Annotated[Caller, Depends(viewer)]
 
@@ -74,6 +78,49 @@ def cluster_router(states: States, store: Store, viewer: Any) -> APIRouter:
         if not isinstance(pod, Pod):
             raise HTTPException(404, f"no pod {namespace}/{name}")
         return pod_detail(state, pod)
+
+    async def read_log(
+        namespace: str, name: str, cluster: str | None, container: str | None, previous: bool, tail: int
+    ) -> PlainTextResponse:
+        state = pick(cluster)
+        pod = state.get("Pod", namespace, name)
+        if not isinstance(pod, Pod):
+            raise HTTPException(404, f"no pod {namespace}/{name}")
+        names = [c.name for c in pod.containers()]
+        chosen = container or (names[0] if len(names) == 1 else None)
+        if chosen is None or chosen not in [c.name for c in pod.containers(include_init=True)]:
+            raise HTTPException(400, f"pick a container with ?container= (one of: {', '.join(names)})")
+        if logs is None:
+            raise HTTPException(503, "logs are read from a live cluster; none is connected")
+        try:
+            text = await logs(namespace, name, chosen, previous, tail)
+        except ClusterConnectionError as exc:
+            raise HTTPException(404 if "404" in str(exc) else 502, str(exc)) from None
+        return PlainTextResponse(text)
+
+    @router.get("/api/v1/pods/{namespace}/{name}/logs", response_class=PlainTextResponse)
+    async def pod_logs(
+        namespace: str,
+        name: str,
+        _c: Viewer,
+        cluster: str | None = None,
+        container: str | None = None,
+        previous: bool = False,
+        tail: Annotated[int, Query(ge=1, le=10_000)] = 200,
+    ) -> PlainTextResponse:
+        return await read_log(namespace, name, cluster, container, previous, tail)
+
+    @router.get("/api/cluster/pods/{namespace}/{name}/logs", response_class=PlainTextResponse)
+    async def alias_logs(
+        namespace: str,
+        name: str,
+        _c: Viewer,
+        cluster: str | None = None,
+        container: str | None = None,
+        previous: bool = False,
+        tail: Annotated[int, Query(ge=1, le=10_000)] = 200,
+    ) -> PlainTextResponse:
+        return await read_log(namespace, name, cluster, container, previous, tail)
 
     @router.get("/api/v1/events")
     async def events(

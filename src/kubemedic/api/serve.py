@@ -78,7 +78,10 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         def states() -> dict[str, ClusterState]:
             return {monitor.cluster: monitor.state} if monitor.state is not None else {}
 
-        app = create_app(store, hub, dev=config.dev, metrics=metrics, states=states)
+        async def logs(namespace: str, pod: str, container: str, previous: bool, tail: int) -> str:
+            return await monitor.read_log(namespace, pod, container, previous=previous, tail=tail)
+
+        app = create_app(store, hub, dev=config.dev, metrics=metrics, states=states, logs=logs)
         server = _Server(
             uvicorn.Config(
                 app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5

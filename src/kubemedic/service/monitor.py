@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubemedic.cluster.client import ClusterTarget, make_client
+from kubemedic.cluster.errors import classify
 from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
+from kubemedic.cluster.logs import pod_log
 from kubemedic.cluster.reflector import Change, Reflector
+from kubemedic.domain import ClusterConnectionError
 from kubemedic.service.live import Clock
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
@@ -66,6 +69,7 @@ class ClusterMonitor:
         self._dirty = asyncio.Event()
         self._pending = 0
         self._reflectors: list[Reflector] = []
+        self._client: Any = None
 
     def _changed(self, _change: Change) -> None:
         self._pending += 1
@@ -74,6 +78,7 @@ class ClusterMonitor:
     async def run(self, stop: asyncio.Event) -> None:
         """Watch and analyze until `stop` is set."""
         client, self.cluster = make_client(self.target)
+        self._client = client
         self._reflectors = [Reflector(client, info, self._changed) for info in self.kinds]
         tasks = [asyncio.create_task(r.run(stop)) for r in self._reflectors]
         try:
@@ -96,6 +101,15 @@ class ClusterMonitor:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await client.close()
+
+    async def read_log(self, namespace: str, pod: str, container: str, *, previous: bool, tail: int) -> str:
+        """A container's log straight from the cluster (raises ClusterConnectionError when it cannot)."""
+        if self._client is None:
+            raise ClusterConnectionError("the monitor is not connected yet", reason="unreachable")
+        try:
+            return await pod_log(self._client, namespace, pod, container, previous=previous, tail_lines=tail)
+        except Exception as exc:  # boundary: turned into a typed error the API answers with
+            raise classify(exc, f"{self.cluster}: logs of {namespace}/{pod}/{container}") from exc
 
     def objects(self) -> list[dict[str, Any]]:
         """The live copy; Secret values never leave the reflector (only key names are analyzed)."""

@@ -94,3 +94,28 @@ async def test_events_history_and_health_aliases(client: httpx.AsyncClient) -> N
     timeline = (await client.get("/api/v1/timeline/Pod/shop/api-1")).json()["items"]
     assert timeline and timeline[0]["type"] == "finding-opened"
     assert (await client.get("/api/health")).json() == {"status": "ok"}
+
+
+async def test_pod_logs_pick_the_container_and_explain_errors(tmp_path: Path) -> None:
+    live = _state()
+    calls: list[tuple[str, str, str, bool, int]] = []
+
+    async def reader(namespace: str, pod_name: str, container: str, previous: bool, tail: int) -> str:
+        calls.append((namespace, pod_name, container, previous, tail))
+        if pod_name == "web-gone":
+            from kubemedic.domain import ClusterConnectionError
+
+            raise ClusterConnectionError("404 not found", reason="api-error")
+        return "line 1\nline 2\n"
+
+    async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
+        app = create_app(store, Broadcaster(), dev=True, states=lambda: {"prod": live}, logs=reader)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://k") as c:
+            ok = await c.get("/api/v1/pods/shop/api-1/logs", params={"previous": "true", "tail": 50})
+            assert ok.status_code == 200 and ok.text == "line 1\nline 2\n"
+            assert calls == [("shop", "api-1", "app", True, 50)]
+            alias = await c.get("/api/cluster/pods/shop/api-1/logs")
+            assert alias.status_code == 200
+            wrong = await c.get("/api/v1/pods/shop/api-1/logs", params={"container": "nope"})
+            assert wrong.status_code == 400 and "app" in wrong.json()["detail"]
+            assert (await c.get("/api/v1/pods/shop/ghost/logs")).status_code == 404
