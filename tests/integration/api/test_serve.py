@@ -91,6 +91,12 @@ def test_serve_records_streams_and_survives_a_restart(tmp_path: Path) -> None:
             assert opened is not None and opened["category"] in ("config-reference", "container-config")
             found = _wait(lambda: [f for f in _findings(url) if f["name"] == "notifier"])
             assert all(f["status"] == "open" for f in found)
+            pods = httpx.get(
+                f"{url}/api/v1/pods", params={"labelSelector": "k8s-app=kube-dns"}, timeout=5
+            ).json()
+            first = pods["items"][0]
+            logs = httpx.get(f"{url}/api/v1/pods/{first['namespace']}/{first['name']}/logs", timeout=10)
+            assert logs.status_code == 200, logs.text
             metrics = httpx.get(f"{url}/metrics", timeout=5).text
             assert "kubemedic_analysis_seconds_count" in metrics and "kubemedic_open_findings" in metrics
             subprocess.run(
