@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -18,6 +19,7 @@ from kubemedic import __version__
 from kubemedic.api import problems
 from kubemedic.api.auth import Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
+from kubemedic.api.limits import RateLimiter
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
@@ -36,6 +38,15 @@ def _stored(s: StoredFinding) -> dict[str, Any]:
     }
 
 
+def _credential_key(request: Request) -> str:
+    """Bucket key: the API key's id when one is sent, else the client address."""
+    header = request.headers.get("authorization", "") or request.headers.get("x-api-key", "")
+    token = header.split()[-1] if header else ""
+    if token.startswith("km_") and token.count("_") >= 2:
+        return f"key:{token.split('_')[1]}"
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
 def create_app(
     store: Store,
     hub: Broadcaster,
@@ -44,15 +55,39 @@ def create_app(
     metrics: Metrics | None = None,
     states: States | None = None,
     logs: LogReader | None = None,
+    limiter: RateLimiter | None = None,
+    max_body_bytes: int = 1_000_000,
+    cors_origins: tuple[str, ...] = (),
 ) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+        )
     viewer = Depends(requires("viewer", store, dev=dev))
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         started = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_body_bytes:
+            return problems.problem(
+                request, 413, "Payload too large", f"the body may be at most {max_body_bytes} bytes"
+            )
+        if limiter is not None and request.url.path.startswith("/api/"):
+            who = _credential_key(request)
+            wait = limiter.take(who)
+            if wait > 0:
+                limited = problems.problem(
+                    request, 429, "Too many requests", f"rate limit reached for {who.split(':')[0]}"
+                )
+                limited.headers["Retry-After"] = limiter.retry_after(wait)
+                return limited
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
         if metrics is not None:

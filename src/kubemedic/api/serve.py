@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import uvicorn
 
 from kubemedic.api.app import create_app
+from kubemedic.api.limits import RateLimiter
 from kubemedic.cluster.client import ClusterTarget
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
@@ -29,6 +30,7 @@ class ServeConfig:
     port: int = 8080
     dev: bool = False  # anonymous viewers allowed (only on 127.0.0.1)
     debounce_s: float = 0.2
+    cors_origins: tuple[str, ...] = ()
 
 
 class _Server(uvicorn.Server):
@@ -81,7 +83,16 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         async def logs(namespace: str, pod: str, container: str, previous: bool, tail: int) -> str:
             return await monitor.read_log(namespace, pod, container, previous=previous, tail=tail)
 
-        app = create_app(store, hub, dev=config.dev, metrics=metrics, states=states, logs=logs)
+        app = create_app(
+            store,
+            hub,
+            dev=config.dev,
+            metrics=metrics,
+            states=states,
+            logs=logs,
+            limiter=RateLimiter(),
+            cors_origins=config.cors_origins,
+        )
         server = _Server(
             uvicorn.Config(
                 app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5

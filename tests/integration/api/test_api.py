@@ -135,3 +135,27 @@ async def test_stream_delivers_published_changes_and_resumes(tmp_path: Path) -> 
         finally:
             server.should_exit = True
             await asyncio.wait_for(serving, 10)
+
+
+async def test_bursts_get_429_with_retry_after_and_big_bodies_413(tmp_path: Path) -> None:
+    from kubemedic.api.limits import RateLimiter
+
+    clock = [0.0]
+    limiter = RateLimiter(rate=1.0, burst=3.0, clock=lambda: clock[0])
+    async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
+        _, key = await store.api_keys.create("bot", "viewer", T0)
+        app = create_app(store, Broadcaster(), limiter=limiter, max_body_bytes=10)
+        auth = {"Authorization": f"Bearer {key}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://k") as c:
+            codes = [(await c.get("/api/v1/findings", headers=auth)).status_code for _ in range(4)]
+            assert codes == [200, 200, 200, 429]
+            limited = await c.get("/api/v1/findings", headers=auth)
+            assert limited.headers["retry-after"] == "1" and limited.json()["status"] == 429
+            assert (await c.get("/api/v1/findings")).status_code == 401, (
+                "anonymous callers have their own bucket"
+            )
+            clock[0] += 1.0
+            assert (await c.get("/api/v1/findings", headers=auth)).status_code == 200, "a token came back"
+            big = await c.post("/api/v1/findings", content=b"x" * 100, headers=auth)
+            assert big.status_code == 413
+            assert (await c.get("/healthz")).status_code == 200, "health is never rate limited"
