@@ -17,6 +17,12 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite file in data_dir.")
 
+    jwt_key: str = Field(default="", description="HS256 secret or RS256 public key (PEM) for bearer JWTs.")
+    jwt_algorithms: str = Field(default="HS256", description="Comma-separated, e.g. RS256.")
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS.")
+
     def store_url(self) -> str:
         from kubemedic.store import default_url
 

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from kubemedic import __version__
 from kubemedic.api import problems
-from kubemedic.api.auth import Caller, requires
+from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
 from kubemedic.api.limits import RateLimiter
 from kubemedic.domain import InputError, Severity
@@ -58,6 +58,7 @@ def create_app(
     limiter: RateLimiter | None = None,
     max_body_bytes: int = 1_000_000,
     cors_origins: tuple[str, ...] = (),
+    authn: Authenticator | None = None,
 ) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
@@ -68,7 +69,8 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
         )
-    viewer = Depends(requires("viewer", store, dev=dev))
+    authn = authn or Authenticator(store, dev=dev)
+    viewer = Depends(requires("viewer", authn))
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -190,5 +192,5 @@ def create_app(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
-    app.include_router(cluster_router(states or dict, store, requires("viewer", store, dev=dev), logs))
+    app.include_router(cluster_router(states or dict, store, requires("viewer", authn), logs))
     return app

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import uvicorn
 
 from kubemedic.api.app import create_app
+from kubemedic.api.auth import Authenticator, JwtSettings
 from kubemedic.api.limits import RateLimiter
 from kubemedic.cluster.client import ClusterTarget
 from kubemedic.report.schema import finding_dict
@@ -31,6 +32,7 @@ class ServeConfig:
     dev: bool = False  # anonymous viewers allowed (only on 127.0.0.1)
     debounce_s: float = 0.2
     cors_origins: tuple[str, ...] = ()
+    jwt: JwtSettings | None = None
 
 
 class _Server(uvicorn.Server):
@@ -83,9 +85,11 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         async def logs(namespace: str, pod: str, container: str, previous: bool, tail: int) -> str:
             return await monitor.read_log(namespace, pod, container, previous=previous, tail=tail)
 
+        authn = Authenticator(store, dev=config.dev, jwt=config.jwt, tokenreview=monitor.review_token)
         app = create_app(
-            store,
-            hub,
+            authn=authn,
+            store=store,
+            hub=hub,
             dev=config.dev,
             metrics=metrics,
             states=states,

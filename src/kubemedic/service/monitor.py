@@ -22,6 +22,7 @@ from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
 from kubemedic.cluster.logs import pod_log
 from kubemedic.cluster.reflector import Change, Reflector
+from kubemedic.cluster.tokenreview import ReviewedToken, review_token
 from kubemedic.domain import ClusterConnectionError
 from kubemedic.service.live import Clock
 from kubemedic.service.models import ScanReport
@@ -110,6 +111,12 @@ class ClusterMonitor:
             return await pod_log(self._client, namespace, pod, container, previous=previous, tail_lines=tail)
         except Exception as exc:  # boundary: turned into a typed error the API answers with
             raise classify(exc, f"{self.cluster}: logs of {namespace}/{pod}/{container}") from exc
+
+    async def review_token(self, token: str) -> ReviewedToken:
+        """Who the watched cluster says a bearer token belongs to (TokenReview)."""
+        if self._client is None:
+            raise ClusterConnectionError("the monitor is not connected yet", reason="unreachable")
+        return await review_token(self._client, token)
 
     def objects(self) -> list[dict[str, Any]]:
         """The live copy; Secret values never leave the reflector (only key names are analyzed)."""

@@ -159,3 +159,41 @@ async def test_bursts_get_429_with_retry_after_and_big_bodies_413(tmp_path: Path
             big = await c.post("/api/v1/findings", content=b"x" * 100, headers=auth)
             assert big.status_code == 413
             assert (await c.get("/healthz")).status_code == 200, "health is never rate limited"
+
+
+async def test_jwt_bearer_tokens(tmp_path: Path) -> None:
+    import time as _time
+
+    import jwt
+
+    from kubemedic.api.auth import Authenticator, JwtSettings
+
+    secret = "s3cret-for-tests-only-0123456789abcdef"
+    settings = JwtSettings(secret, ("HS256",), issuer="https://id.example.com", audience="kubemedic")
+
+    def token(**claims: object) -> str:
+        base = {
+            "iss": "https://id.example.com",
+            "aud": "kubemedic",
+            "exp": int(_time.time()) + 60,
+            "role": "viewer",
+        }
+        return jwt.encode({**base, **claims}, secret, algorithm="HS256")
+
+    async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
+        app = create_app(store, Broadcaster(), authn=Authenticator(store, jwt=settings))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://k") as c:
+
+            async def call(t: str) -> httpx.Response:
+                return await c.get("/api/v1/findings", headers={"Authorization": f"Bearer {t}"})
+
+            assert (await call(token())).status_code == 200
+            expired = await call(token(exp=int(_time.time()) - 10))
+            assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+            other = await call(token(aud="someone-else"))
+            assert other.status_code == 401 and "audience" in other.json()["detail"]
+            forged = jwt.encode(
+                {"aud": "kubemedic", "exp": int(_time.time()) + 60}, "wrong-key-wrong-key-wrong-key-123"
+            )
+            assert (await call(forged)).status_code == 401
+            assert (await call(token(role="root"))).status_code == 403

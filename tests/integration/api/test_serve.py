@@ -97,6 +97,15 @@ def test_serve_records_streams_and_survives_a_restart(tmp_path: Path) -> None:
             first = pods["items"][0]
             logs = httpx.get(f"{url}/api/v1/pods/{first['namespace']}/{first['name']}/logs", timeout=10)
             assert logs.status_code == 200, logs.text
+            assert sim.token
+            k8s = httpx.get(
+                f"{url}/api/v1/findings", headers={"Authorization": f"Bearer {sim.token}"}, timeout=5
+            )
+            assert k8s.status_code == 200, "a token the cluster vouches for (TokenReview) is accepted"
+            bogus = httpx.get(
+                f"{url}/api/v1/findings", headers={"Authorization": "Bearer not-a-token"}, timeout=5
+            )
+            assert bogus.status_code == 401
             metrics = httpx.get(f"{url}/metrics", timeout=5).text
             assert "kubemedic_analysis_seconds_count" in metrics and "kubemedic_open_findings" in metrics
             subprocess.run(
