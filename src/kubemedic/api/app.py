@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -191,6 +191,31 @@ def create_app(
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
+
+    @app.websocket("/api/v1/ws")
+    async def websocket(ws: WebSocket) -> None:
+        """The stream's messages as JSON frames; authenticate with ?token= or the Authorization header."""
+        credential = (
+            ws.query_params.get("token")
+            or ws.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        )
+        try:
+            if credential:
+                await authn.identify(credential)
+            elif not authn.dev:
+                raise HTTPException(401, "credentials required")
+        except HTTPException as exc:
+            await ws.close(code=4401 if exc.status_code == 401 else 4403, reason=str(exc.detail))
+            return
+        await ws.accept()
+        last = ws.query_params.get("last_event_id")
+        try:
+            async for message in hub.subscribe(int(last) if last and last.isdigit() else None):
+                await ws.send_text(
+                    orjson.dumps({"id": message.id, "type": message.type, "data": message.data}).decode()
+                )
+        except WebSocketDisconnect:
+            return
 
     app.include_router(cluster_router(states or dict, store, requires("viewer", authn), logs))
     return app

@@ -197,3 +197,27 @@ async def test_jwt_bearer_tokens(tmp_path: Path) -> None:
             )
             assert (await call(forged)).status_code == 401
             assert (await call(token(role="root"))).status_code == 403
+
+
+def test_websocket_carries_the_stream_messages(tmp_path: Path) -> None:
+    import asyncio as _asyncio
+
+    from starlette.testclient import TestClient
+    from starlette.websockets import WebSocketDisconnect
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"
+
+    async def make_key() -> str:
+        async with Store.open(url) as prepared:  # migrate and create a key, then close
+            return (await prepared.api_keys.create("ws", "viewer", T0))[1]
+
+    key = _asyncio.run(make_key())
+    store = Store.open(url)  # connects lazily inside the test client's event loop
+    hub = Broadcaster()
+    hub.publish("finding-opened", {"id": "a"})
+    with TestClient(create_app(store, hub)) as client:
+        with client.websocket_connect(f"/api/v1/ws?token={key}&last_event_id=0") as ws:
+            assert ws.receive_json() == {"id": 1, "type": "finding-opened", "data": {"id": "a"}}
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/api/v1/ws") as ws:
+            ws.receive_json()
+        assert refused.value.code == 4401
