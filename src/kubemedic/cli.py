@@ -272,6 +272,9 @@ def serve(
     config = ServeConfig(
         ClusterTarget(kubeconfig=kubeconfig, context=context), _store_url(db), host, port, dev
     )
+    from kubemedic.logging_setup import configure
+
+    configure()
     Console(stderr=True, soft_wrap=True).print(f"kubemedic serving on http://{host}:{port}", highlight=False)
     try:
         asyncio.run(run_serve(config))

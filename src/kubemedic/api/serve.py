@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import structlog
 import uvicorn
 
 from kubemedic.api.app import create_app
@@ -50,7 +51,18 @@ class _Server(uvicorn.Server):
 def publisher(hub: Broadcaster, metrics: Metrics | None = None) -> Callable[[MonitorScan], None]:
     """Turn each analysis into stream messages (what opened and what resolved) and metrics."""
 
+    log = structlog.get_logger("kubemedic.serve")
+
     def publish(scan: MonitorScan) -> None:
+        log.info(
+            "analysis",
+            cluster=scan.cluster,
+            took_ms=round(scan.took_ms, 1),
+            changes=scan.changes,
+            opened=len(scan.applied.opened),
+            resolved=len(scan.applied.resolved),
+            findings=len(scan.report.findings),
+        )
         if metrics is not None:
             metrics.watch_events.labels(scan.cluster).inc(scan.changes)
             metrics.analyses.labels(scan.cluster).observe(scan.took_ms / 1000)
@@ -71,6 +83,8 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
 
         raise InputError("--dev (anonymous access) is only allowed on 127.0.0.1")
     now = clock or (lambda: datetime.now(UTC))
+    log = structlog.get_logger("kubemedic.serve")
+    log.info("starting", host=config.host, port=config.port, dev=config.dev, jwt=config.jwt is not None)
     hub = Broadcaster()
     metrics = Metrics.create()
     stop = asyncio.Event()
@@ -111,3 +125,4 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         finally:
             stop.set()
             await asyncio.wait_for(watching, timeout=30)
+            log.info("stopped", analyses=monitor.scans)

@@ -126,6 +126,12 @@ def test_serve_records_streams_and_survives_a_restart(tmp_path: Path) -> None:
             _wait(lambda: all(f["status"] == "resolved" for f in _findings(url) if f["name"] == "notifier"))
         finally:
             assert _stop(proc) == 0, proc.stderr.read().decode() if proc.stderr else ""
+        assert proc.stderr is not None
+        logged = [
+            json.loads(line) for line in proc.stderr.read().decode().splitlines() if line.startswith("{")
+        ]
+        assert {e["event"] for e in logged} >= {"starting", "analysis", "stopped"}, "JSON logs off a terminal"
+        assert sim.token and all(sim.token not in json.dumps(e) for e in logged), "no credentials in logs"
         before = {f["id"] for f in _findings_offline(db)}
         proc = _start(sim, db, port)
         try:
