@@ -56,6 +56,7 @@ class ClusterMonitor:
         kinds: Sequence[KindInfo] = KINDS,
         on_scan: OnScan | None = None,
         with_logs: bool = True,
+        watch_timeout_s: int = 300,
     ) -> None:
         self.target = target
         self.store = store
@@ -64,6 +65,9 @@ class ClusterMonitor:
         self.kinds = kinds
         self.on_scan = on_scan
         self.with_logs = with_logs
+        self.watch_timeout_s = (
+            watch_timeout_s  # also bounds how long a silently dead connection goes unnoticed
+        )
         self.cluster = ""
         self.scans = 0
         self.state: ClusterState | None = None  # the latest analyzed copy, for read-only views
@@ -80,7 +84,10 @@ class ClusterMonitor:
         """Watch and analyze until `stop` is set."""
         client, self.cluster = make_client(self.target)
         self._client = client
-        self._reflectors = [Reflector(client, info, self._changed) for info in self.kinds]
+        self._reflectors = [
+            Reflector(client, info, self._changed, watch_timeout_s=self.watch_timeout_s)
+            for info in self.kinds
+        ]
         tasks = [asyncio.create_task(r.run(stop)) for r in self._reflectors]
         try:
             with contextlib.suppress(TimeoutError):
