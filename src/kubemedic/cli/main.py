@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from kubemedic import __version__
+from kubemedic.cli.apikey import apikey_app
+from kubemedic.cli.common import EXIT_FAIL_ON, EXIT_OK, DbOption, clock, die, store_url
 from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
 from kubemedic.report import render_table, to_json, to_markdown, to_yaml
 from kubemedic.service.models import ScanOptions, ScanReport
@@ -25,8 +26,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-
-EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class OutputFormat(StrEnum):
@@ -99,7 +98,7 @@ def scan(
     fail_sev = _severity(fail_on)
     is_live = live or context is not None or kubeconfig is not None
     if snapshot is not None and is_live:
-        _die("--snapshot and --context/--live/--kubeconfig are exclusive: scan one source at a time")
+        die("--snapshot and --context/--live/--kubeconfig are exclusive: scan one source at a time")
     namespaces = _namespaces(namespace, all_namespaces)
     options = ScanOptions(namespaces=namespaces, min_severity=min_sev, anonymize=anonymize)
     try:
@@ -110,13 +109,13 @@ def scan(
             from kubemedic.service.live_scan import scan_live
 
             target = ClusterTarget(kubeconfig=kubeconfig, context=context)
-            report = scan_live(target, options, clock=_clock, with_logs=logs)
+            report = scan_live(target, options, clock=clock, with_logs=logs)
     except SnapshotError as exc:
         for problem in exc.problems:
             Console(stderr=True, soft_wrap=True).print(f"[yellow]skipped[/] {problem}", highlight=False)
-        _die(str(exc))
+        die(str(exc))
     except InputError as exc:
-        _die(str(exc))
+        die(str(exc))
     _print(report, output)
     worst = report.worst()
     code = EXIT_FAIL_ON if fail_sev is not None and worst is not None and worst >= fail_sev else EXIT_OK
@@ -133,10 +132,6 @@ def _exit_now(code: int) -> None:
         sys.__stdout__.flush()
         sys.__stderr__.flush()
         os._exit(code)
-
-
-def _clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @app.command()
@@ -178,12 +173,12 @@ def snapshot(
 
         try:
             result = capture_snapshot(
-                target, output_dir, clock=_clock, namespaces=namespaces, with_logs=logs, progress=progress
+                target, output_dir, clock=clock, namespaces=namespaces, with_logs=logs, progress=progress
             )
         except ClusterConnectionError as exc:
-            _die(f"cannot read the cluster ({exc.reason}): {exc}")
+            die(f"cannot read the cluster ({exc.reason}): {exc}")
         except InputError as exc:
-            _die(str(exc))
+            die(str(exc))
     for problem in result.access_problems:
         console.print(f"[yellow]warning:[/] {problem.message}", highlight=False)
     console.print(
@@ -221,11 +216,6 @@ def _print(report: ScanReport, output: OutputFormat) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _die(message: str) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
 @app.command()
 def analyzers(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/analyzers.md.")] = False,
@@ -243,12 +233,6 @@ def analyzers(
     for doc in catalog():
         table.add_row(doc.name, doc.detects or doc.summary, doc.evidence)
     Console().print(table)
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: $KUBEMEDIC_DATABASE_URL or SQLite in the data dir)."),
-]
 
 
 @app.command()
@@ -270,7 +254,7 @@ def serve(
     from kubemedic.cluster.client import ClusterTarget
 
     config = ServeConfig(
-        ClusterTarget(kubeconfig=kubeconfig, context=context), _store_url(db), host, port, dev
+        ClusterTarget(kubeconfig=kubeconfig, context=context), store_url(db), host, port, dev
     )
     from kubemedic.logging_setup import configure
 
@@ -279,87 +263,17 @@ def serve(
     try:
         asyncio.run(run_serve(config))
     except InputError as exc:
-        _die(str(exc))
-
-
-apikey_app = typer.Typer(help="Manage API keys for `kubemedic serve` (stored hashed; shown once).")
-app.add_typer(apikey_app, name="apikey")
-
-
-def _store_url(db: str | None) -> str:
-    from kubemedic.config import Settings
-
-    return db or Settings().store_url()
-
-
-@apikey_app.command("create")
-def apikey_create(
-    name: Annotated[str, typer.Argument(help="Who or what uses the key, e.g. grafana.")],
-    role: Annotated[str, typer.Option("--role", help="viewer, operator or admin.")] = "viewer",
-    db: DbOption = None,
-) -> None:
-    """Create a key and print it once."""
-    import asyncio
-
-    from kubemedic.store import Store
-
-    async def run() -> tuple[str, str]:
-        async with Store.open(_store_url(db)) as store:
-            return await store.api_keys.create(name, role, _clock())
-
-    try:
-        key_id, key = asyncio.run(run())
-    except InputError as exc:
-        _die(str(exc))
-    typer.echo(key)
-    Console(stderr=True, soft_wrap=True).print(
-        f"created key {key_id} ({role}) for {name}; it is shown only now - store it safely", highlight=False
-    )
-
-
-@apikey_app.command("list")
-def apikey_list(db: DbOption = None) -> None:
-    """List keys (never their secrets)."""
-    import asyncio
-
-    from rich.table import Table
-
-    from kubemedic.store import Store
-
-    async def run() -> list[Any]:
-        async with Store.open(_store_url(db)) as store:
-            return list(await store.api_keys.list())
-
-    table = Table("id", "name", "role", "created", "revoked")
-    for k in asyncio.run(run()):
-        table.add_row(
-            k.id, k.name, k.role, k.created_at.isoformat(), k.revoked_at.isoformat() if k.revoked_at else ""
-        )
-    Console().print(table)
-
-
-@apikey_app.command("revoke")
-def apikey_revoke(
-    key_id: Annotated[str, typer.Argument(help="The key id (from `apikey list`).")], db: DbOption = None
-) -> None:
-    """Revoke a key; requests with it are refused from now on."""
-    import asyncio
-
-    from kubemedic.store import Store
-
-    async def run() -> bool:
-        async with Store.open(_store_url(db)) as store:
-            return await store.api_keys.revoke(key_id, _clock())
-
-    if not asyncio.run(run()):
-        _die(f"no active key with id {key_id!r} (see `kubemedic apikey list`)")
-    typer.echo(f"revoked {key_id}")
+        die(str(exc))
 
 
 @app.command()
 def version() -> None:
     """Print the kubemedic version."""
     typer.echo(f"kubemedic {__version__}")
+
+
+# Command groups, one module each: add a line here when adding a group.
+app.add_typer(apikey_app, name="apikey")
 
 
 def main() -> None:
