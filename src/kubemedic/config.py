@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     jwt_issuer: str = ""
     jwt_audience: str = ""
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS.")
+    redis_url: str = Field(
+        default="", description="redis://host:port/db; set it (with PostgreSQL) to run several serve replicas."
+    )
 
     def store_url(self) -> str:
         from kubemedic.store import default_url
