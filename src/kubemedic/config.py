@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,18 @@ class Settings(BaseSettings):
     jwt_issuer: str = ""
     jwt_audience: str = ""
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS.")
+
+    llm_provider: str = Field(
+        default="offline",
+        description="offline, or a preset: openai, azure, nvidia-nim, ollama, vllm, llama.cpp, foundry-local",
+    )
+    llm_base_url: str = Field(default="", description="Overrides the preset's base URL (Azure: endpoint).")
+    llm_model: str = Field(default="", description="Model name (Azure: the deployment name).")
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="Never logged.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Per request, including a whole stream.")
+    llm_max_retries: int = Field(default=2, ge=0, le=10, description="On 429/5xx/connection errors.")
+    llm_max_context_tokens: int = Field(default=8000, ge=256, description="Prompt budget (estimated tokens).")
+    llm_anonymize: bool = Field(default=False, description="Mask names/IPs/images before the LLM; map back.")
     redis_url: str = Field(
         default="", description="redis://host:port/db; set it (with PostgreSQL) to run several serve replicas."
     )
