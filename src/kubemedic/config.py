@@ -16,6 +16,11 @@ class Settings(BaseSettings):
         description="Where the default SQLite database lives.",
     )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite file in data_dir.")
+    retention_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long serve keeps timeline entries, minute summaries and resolved findings.",
+    )
 
     jwt_key: str = Field(default="", description="HS256 secret or RS256 public key (PEM) for bearer JWTs.")
     jwt_algorithms: str = Field(default="HS256", description="Comma-separated, e.g. RS256.")
@@ -35,7 +40,8 @@ class Settings(BaseSettings):
     llm_max_context_tokens: int = Field(default=8000, ge=256, description="Prompt budget (estimated tokens).")
     llm_anonymize: bool = Field(default=False, description="Mask names/IPs/images before the LLM; map back.")
     redis_url: str = Field(
-        default="", description="redis://host:port/db; set it (with PostgreSQL) to run several serve replicas."
+        default="",
+        description="redis://host:port/db; set it (with PostgreSQL) to run several serve replicas.",
     )
 
     def store_url(self) -> str:
