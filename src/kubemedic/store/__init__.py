@@ -1,7 +1,10 @@
-"""Persistence: findings and incidents with a lifecycle, the per-object timeline (SQLite or PostgreSQL)."""
+"""Persistence: findings and incidents with a lifecycle, the per-object timeline, minute summaries
+(SQLite or PostgreSQL)."""
 
 from kubemedic.store.records import (
     ApplyResult,
+    ClusterSummary,
+    OpenOverview,
     Page,
     PurgeResult,
     StoredFinding,
@@ -13,6 +16,8 @@ from kubemedic.store.urls import default_url, parse_url
 
 __all__ = [
     "ApplyResult",
+    "ClusterSummary",
+    "OpenOverview",
     "Page",
     "PurgeResult",
     "Store",

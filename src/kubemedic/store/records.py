@@ -66,3 +66,30 @@ class PurgeResult:
     findings: int
     incidents: int
     timeline: int
+    summaries: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOverview:
+    """What is open in one cluster right now, as the minute summary records it."""
+
+    findings_by_severity: dict[str, int]
+    incidents_open: int
+    top_findings: tuple[str, ...]  # titles, most severe then most recent first
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSummary:
+    """A cluster's status at one minute: the durable "context buffer" of what the cluster looked like."""
+
+    cluster: str
+    at: datetime
+    nodes_ready: int
+    nodes_total: int
+    pods_ready: int
+    pods_total: int
+    pods_by_phase: dict[str, int]
+    restarts: int  # container restarts seen in the interval that ends at `at`
+    findings_by_severity: dict[str, int]
+    incidents_open: int
+    top_findings: tuple[str, ...]

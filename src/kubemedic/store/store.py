@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kubemedic.domain import Finding, Incident, InputError, Severity
 from kubemedic.store.api_keys import ApiKeys
 from kubemedic.store.codec import finding_body, finding_from, incident_body, utc
+from kubemedic.store.history import History
 from kubemedic.store.migrate import migrate
 from kubemedic.store.records import (
     ApplyResult,
@@ -30,7 +31,7 @@ from kubemedic.store.records import (
     StoredIncident,
     TimelineEntry,
 )
-from kubemedic.store.tables import FindingRow, IncidentRow, TimelineRow
+from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
 from kubemedic.store.urls import parse_url
 
 
@@ -41,6 +42,7 @@ class Store:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.api_keys = ApiKeys(self._sessions)
+        self.history = History(self._sessions)
 
     @classmethod
     def open(cls, url: str, **engine_args: Any) -> Store:
@@ -234,8 +236,10 @@ class Store:
         name: str,
         *,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 500,
     ) -> list[TimelineEntry]:
+        """One object's history, oldest first, with since <= at < until."""
         query = select(TimelineRow).where(
             TimelineRow.cluster == cluster,
             TimelineRow.kind == kind,
@@ -244,6 +248,8 @@ class Store:
         )
         if since is not None:
             query = query.where(TimelineRow.at >= since)
+        if until is not None:
+            query = query.where(TimelineRow.at < until)
         query = query.order_by(TimelineRow.at, TimelineRow.seq).limit(limit)
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
@@ -254,11 +260,22 @@ class Store:
             for r in rows
         ]
 
-    async def recent_timeline(self, cluster: str | None = None, *, limit: int = 200) -> list[TimelineEntry]:
+    async def recent_timeline(
+        self,
+        cluster: str | None = None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 200,
+    ) -> list[TimelineEntry]:
         """The newest timeline entries across all objects (the cluster's history), newest first."""
         query = select(TimelineRow).order_by(TimelineRow.at.desc(), TimelineRow.seq.desc()).limit(limit)
         if cluster is not None:
             query = query.where(TimelineRow.cluster == cluster)
+        if since is not None:
+            query = query.where(TimelineRow.at >= since)
+        if until is not None:
+            query = query.where(TimelineRow.at < until)
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
         return [
@@ -269,7 +286,10 @@ class Store:
         ]
 
     async def purge(self, older_than: datetime) -> PurgeResult:
-        """Forget resolved findings/incidents resolved before `older_than`, and older timeline entries."""
+        """Forget findings/incidents resolved before `older_than`, and older timeline entries and summaries.
+
+        Open findings and incidents are kept however old: they are still true.
+        """
         async with self._sessions.begin() as session:
             f = await session.execute(
                 delete(FindingRow).where(FindingRow.status == "resolved", FindingRow.resolved_at < older_than)
@@ -280,7 +300,8 @@ class Store:
                 )
             )
             t = await session.execute(delete(TimelineRow).where(TimelineRow.at < older_than))
-        return PurgeResult(_count(f), _count(i), _count(t))
+            s = await session.execute(delete(SummaryRow).where(SummaryRow.at < older_than))
+        return PurgeResult(_count(f), _count(i), _count(t), _count(s))
 
 
 def _count(result: Any) -> int:

@@ -73,7 +73,32 @@ class TimelineRow(Base):
     text: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
-    __table_args__ = (Index("ix_timeline_object", "cluster", "kind", "namespace", "name", "at"),)
+    __table_args__ = (
+        Index("ix_timeline_object", "cluster", "kind", "namespace", "name", "at"),
+        Index("ix_timeline_at", "at"),
+    )
+
+
+class SummaryRow(Base):
+    """One cluster-status summary per cluster per minute (the numbers as columns, the breakdowns as JSON)."""
+
+    __tablename__ = "summaries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cluster: Mapped[str] = mapped_column(String(253))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    nodes_ready: Mapped[int] = mapped_column(Integer)
+    nodes_total: Mapped[int] = mapped_column(Integer)
+    pods_ready: Mapped[int] = mapped_column(Integer)
+    pods_total: Mapped[int] = mapped_column(Integer)
+    restarts: Mapped[int] = mapped_column(Integer)
+    incidents_open: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # pods by phase, findings by severity, top titles
+
+    __table_args__ = (
+        Index("ix_summaries_cluster_at", "cluster", "at", "seq"),
+        Index("ix_summaries_at", "at"),
+    )
 
 
 class ApiKeyRow(Base):
