@@ -19,7 +19,7 @@ from kubemedic import __version__
 from kubemedic.api import problems
 from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
-from kubemedic.api.limits import RateLimiter
+from kubemedic.api.limits import Limiter, retry_after
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster
@@ -55,10 +55,11 @@ def create_app(
     metrics: Metrics | None = None,
     states: States | None = None,
     logs: LogReader | None = None,
-    limiter: RateLimiter | None = None,
+    limiter: Limiter | None = None,
     max_body_bytes: int = 1_000_000,
     cors_origins: tuple[str, ...] = (),
     authn: Authenticator | None = None,
+    readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
 ) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
@@ -83,12 +84,12 @@ def create_app(
             )
         if limiter is not None and request.url.path.startswith("/api/"):
             who = _credential_key(request)
-            wait = limiter.take(who)
+            wait = await limiter.take(who)
             if wait > 0:
                 limited = problems.problem(
                     request, 429, "Too many requests", f"rate limit reached for {who.split(':')[0]}"
                 )
-                limited.headers["Retry-After"] = limiter.retry_after(wait)
+                limited.headers["Retry-After"] = retry_after(wait)
                 return limited
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
@@ -111,11 +112,17 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
+        """Ready to serve: the database answers (and Redis, when configured); each cluster's watch state."""
+        body: dict[str, Any] = {"status": "ok", "database": "ok"}
         try:
             await store.ping()
         except Exception as exc:  # boundary: readiness reports, never raises
-            return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            body.update(status="unavailable", database=f"unavailable: {exc}")
+        if readiness is not None:
+            body.update(await readiness())
+        if body.get("redis", "ok") != "ok":
+            body["status"] = "unavailable"
+        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
     @app.get("/api/v1/findings")
     async def findings(

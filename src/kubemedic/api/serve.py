@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
-from collections.abc import Callable, Iterator
+import socket
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import structlog
 import uvicorn
 
 from kubemedic.api.app import create_app
 from kubemedic.api.auth import Authenticator, JwtSettings
-from kubemedic.api.limits import RateLimiter
+from kubemedic.api.limits import Limiter, RateLimiter, SharedRateLimiter
 from kubemedic.cluster.client import ClusterTarget
+from kubemedic.domain import InputError
 from kubemedic.report.schema import finding_dict
-from kubemedic.service.broadcast import Broadcaster
+from kubemedic.service.broadcast import Broadcaster, Message
+from kubemedic.service.cluster_access import ClusterAccess
+from kubemedic.service.leadership import Leadership
 from kubemedic.service.monitor import ClusterMonitor, MonitorScan
 from kubemedic.service.telemetry import Metrics
 from kubemedic.state import ClusterState
 from kubemedic.store import Store
+from kubemedic.store.leases import Lease, LocalLease, PostgresLease
+
+if TYPE_CHECKING:  # Redis is the optional [redis] extra: imported only when a Redis URL is set
+    from redis.asyncio import Redis
+
+    from kubemedic.store.redis_link import RedisBus
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +46,9 @@ class ServeConfig:
     debounce_s: float = 0.2
     cors_origins: tuple[str, ...] = ()
     jwt: JwtSettings | None = None
+    redis_url: str = ""  # with PostgreSQL: several replicas share the watch, the stream and the rate limits
+    replica_id: str = ""  # default: host-pid
+    lease_poll_s: float = 2.0  # how often a standby replica tries to take over
 
 
 class _Server(uvicorn.Server):
@@ -48,12 +63,15 @@ class _Server(uvicorn.Server):
         self.should_exit = True
 
 
-def publisher(hub: Broadcaster, metrics: Metrics | None = None) -> Callable[[MonitorScan], None]:
+Emit = Callable[[str, dict[str, Any]], Awaitable[object]]
+
+
+def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorScan], Awaitable[None]]:
     """Turn each analysis into stream messages (what opened and what resolved) and metrics."""
 
     log = structlog.get_logger("kubemedic.serve")
 
-    def publish(scan: MonitorScan) -> None:
+    async def publish(scan: MonitorScan) -> None:
         log.info(
             "analysis",
             cluster=scan.cluster,
@@ -70,36 +88,118 @@ def publisher(hub: Broadcaster, metrics: Metrics | None = None) -> Callable[[Mon
                 metrics.open_findings.labels(scan.cluster, severity).set(count)
         by_id = {f.id: f for f in scan.report.findings}
         for fid in scan.applied.opened:
-            hub.publish("finding-opened", {"cluster": scan.cluster, **finding_dict(by_id[fid])})
+            await emit("finding-opened", {"cluster": scan.cluster, **finding_dict(by_id[fid])})
         for fid in scan.applied.resolved:
-            hub.publish("finding-resolved", {"cluster": scan.cluster, "id": fid})
+            await emit("finding-resolved", {"cluster": scan.cluster, "id": fid})
 
     return publish
 
 
+def default_replica_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def choose_lease(store: Store, redis: Redis | None, name: str, holder: str) -> Lease:
+    """PostgreSQL: an advisory lock (freed the instant its holder dies). SQLite + Redis: a Redis lease.
+    SQLite alone: one process, always the watcher."""
+    if store.engine.dialect.name == "postgresql":
+        return PostgresLease(store.engine, name, holder)
+    if redis is not None:
+        from kubemedic.store.redis_link import RedisLease
+
+        return RedisLease(redis, name, holder)
+    return LocalLease(name, holder)
+
+
+async def relay(bus: RedisBus, hub: Broadcaster, ready: asyncio.Event) -> None:
+    """Every replica hands what the watching replica publishes to its own stream clients."""
+    async for message in bus.listen(ready):
+        hub.deliver(Message(message.id, message.type, message.data))
+
+
 async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = None) -> None:
     if config.dev and config.host not in ("127.0.0.1", "localhost", "::1"):
-        from kubemedic.domain import InputError
-
         raise InputError("--dev (anonymous access) is only allowed on 127.0.0.1")
     now = clock or (lambda: datetime.now(UTC))
-    log = structlog.get_logger("kubemedic.serve")
-    log.info("starting", host=config.host, port=config.port, dev=config.dev, jwt=config.jwt is not None)
+    replica = config.replica_id or default_replica_id()
+    log = structlog.get_logger("kubemedic.serve").bind(replica=replica)
+    log.info(
+        "starting",
+        host=config.host,
+        port=config.port,
+        dev=config.dev,
+        jwt=config.jwt is not None,
+        redis=bool(config.redis_url),
+    )
     hub = Broadcaster()
     metrics = Metrics.create()
     stop = asyncio.Event()
-    async with Store.open(config.database_url) as store:
+    redis: Redis | None = None
+    if config.redis_url:
+        from kubemedic.store.redis_link import connect
+
+        redis = connect(config.redis_url)
+    async with Store.open(config.database_url) as store, ClusterAccess(config.target) as access:
+        lease = choose_lease(store, redis, f"cluster:{access.cluster}", replica)
+        leadership = Leadership(lease, poll_s=config.lease_poll_s)
+        bus: RedisBus | None = None
+        if redis is not None:
+            from kubemedic.store.redis_link import RedisBus
+
+            bus = RedisBus(redis)
+
+        async def emit_local(type_: str, data: dict[str, Any]) -> None:
+            hub.publish(type_, data)
+
         monitor = ClusterMonitor(
-            config.target, store, clock=now, debounce_s=config.debounce_s, on_scan=publisher(hub, metrics)
+            config.target,
+            store,
+            clock=now,
+            debounce_s=config.debounce_s,
+            on_scan=publisher(bus.publish if bus is not None else emit_local, metrics),
         )
 
+        async def watch(term: asyncio.Event) -> None:
+            try:
+                await monitor.run(term)
+            finally:
+                monitor.state = None  # a standby serves no stale live views
+
         def states() -> dict[str, ClusterState]:
-            return {monitor.cluster: monitor.state} if monitor.state is not None else {}
+            state = monitor.state
+            return {monitor.cluster: state} if leadership.leading and state is not None else {}
 
         async def logs(namespace: str, pod: str, container: str, previous: bool, tail: int) -> str:
-            return await monitor.read_log(namespace, pod, container, previous=previous, tail=tail)
+            return await access.read_log(namespace, pod, container, previous=previous, tail=tail)
 
-        authn = Authenticator(store, dev=config.dev, jwt=config.jwt, tokenreview=monitor.review_token)
+        async def readiness() -> dict[str, Any]:
+            checks: dict[str, Any] = {}
+            if redis is not None:
+                try:
+                    await redis.ping()
+                    checks["redis"] = "ok"
+                except Exception as exc:  # boundary: readiness reports, never raises
+                    checks["redis"] = f"unavailable: {exc}"
+            try:
+                holder = await lease.current_holder()
+            except Exception as exc:  # boundary: as above
+                holder = f"unknown ({exc})"
+            cluster: dict[str, Any] = {
+                "role": "watcher" if leadership.leading else "standby",
+                "watcher": holder,
+                "replica": replica,
+            }
+            if leadership.leading:
+                cluster.update(monitor.connection())
+            checks["clusters"] = {access.cluster: cluster}
+            return checks
+
+        limiter: Limiter = RateLimiter()
+        if redis is not None:
+            from kubemedic.store.redis_link import RedisRateBuckets
+
+            limiter = SharedRateLimiter(RedisRateBuckets(redis, rate=20.0, burst=40.0), RateLimiter())
+        authn = Authenticator(store, dev=config.dev, jwt=config.jwt, tokenreview=access.review_token)
         app = create_app(
             authn=authn,
             store=store,
@@ -108,8 +208,9 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             metrics=metrics,
             states=states,
             logs=logs,
-            limiter=RateLimiter(),
+            limiter=limiter,
             cors_origins=config.cors_origins,
+            readiness=readiness,
         )
         server = _Server(
             uvicorn.Config(
@@ -119,10 +220,21 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.request_exit)
-        watching = asyncio.create_task(monitor.run(stop))
+        background: list[asyncio.Task[None]] = []
+        if bus is not None:
+            subscribed = asyncio.Event()
+            background.append(asyncio.create_task(relay(bus, hub, subscribed)))
+            with contextlib.suppress(TimeoutError):  # publish nothing before this replica hears its own
+                await asyncio.wait_for(subscribed.wait(), timeout=5)
+        watching = asyncio.create_task(leadership.run(stop, watch))
         try:
             await server.serve()  # returns after a signal, once open requests are drained (5 s at most)
         finally:
             stop.set()
-            await asyncio.wait_for(watching, timeout=30)
-            log.info("stopped", analyses=monitor.scans)
+            await asyncio.wait_for(watching, timeout=40)
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            if redis is not None:
+                await redis.aclose()
+            log.info("stopped", analyses=monitor.scans, terms=leadership.terms)

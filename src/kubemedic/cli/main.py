@@ -245,16 +245,51 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
     db: DbOption = None,
     dev: Annotated[bool, typer.Option("--dev", help="Allow anonymous viewers (127.0.0.1 only).")] = False,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            "--redis",
+            help="Redis URL (default: $KUBEMEDIC_REDIS_URL). With PostgreSQL, run several replicas: "
+            "one watches each cluster, every one streams every change.",
+        ),
+    ] = None,
+    replica_id: Annotated[
+        str | None,
+        typer.Option("--replica-id", help="This replica's name in leases and logs (default: host-pid)."),
+    ] = None,
 ) -> None:
-    """Watch a cluster continuously: findings with history in the store, REST + server-sent events API."""
+    """Watch a cluster continuously: findings with history in the store, REST + SSE/WebSocket API.
+
+    Settings from the environment: KUBEMEDIC_DATABASE_URL, KUBEMEDIC_REDIS_URL, KUBEMEDIC_JWT_KEY /
+    _JWT_ALGORITHMS / _JWT_ISSUER / _JWT_AUDIENCE (bearer JWTs), KUBEMEDIC_CORS_ORIGINS.
+    """
     import asyncio
 
+    from kubemedic.api.auth import JwtSettings
     from kubemedic.api.serve import ServeConfig
     from kubemedic.api.serve import serve as run_serve
     from kubemedic.cluster.client import ClusterTarget
+    from kubemedic.config import Settings
 
+    settings = Settings()
+    jwt = None
+    if settings.jwt_key:
+        jwt = JwtSettings(
+            settings.jwt_key,
+            tuple(a.strip() for a in settings.jwt_algorithms.split(",") if a.strip()),
+            issuer=settings.jwt_issuer or None,
+            audience=settings.jwt_audience or None,
+        )
     config = ServeConfig(
-        ClusterTarget(kubeconfig=kubeconfig, context=context), store_url(db), host, port, dev
+        ClusterTarget(kubeconfig=kubeconfig, context=context),
+        store_url(db),
+        host,
+        port,
+        dev,
+        cors_origins=tuple(o.strip() for o in settings.cors_origins.split(",") if o.strip()),
+        jwt=jwt,
+        redis_url=redis if redis is not None else settings.redis_url,
+        replica_id=replica_id or "",
     )
     from kubemedic.logging_setup import configure
 

@@ -100,8 +100,10 @@ class Reflector:
                 if need_list:
                     await self.relist()
                     need_list = False
+                    self.stats.last_error = ""  # reachable again
                 await self._watch_once(stop)
                 self.backoff.reset()
+                self.stats.last_error = ""
             except (ApiError, WatchError) as exc:
                 code, message = (
                     (exc.status.code, exc.status.message) if isinstance(exc, ApiError) else exc.args

@@ -34,8 +34,19 @@ class Broadcaster:
         return self._seq
 
     def publish(self, type_: str, data: dict[str, Any]) -> Message:
-        self._seq += 1
-        message = Message(self._seq, type_, data)
+        """Number and deliver a message made in this process."""
+        message = Message(self._seq + 1, type_, data)
+        self.deliver(message)
+        return message
+
+    def deliver(self, message: Message) -> bool:
+        """Deliver a message numbered elsewhere (the Redis fan-out of several replicas).
+
+        Ids only grow: a message at or below the last id (a duplicate) is dropped and False returned.
+        """
+        if message.id <= self._seq:
+            return False
+        self._seq = message.id
         self._history.append(message)
         for queue in list(self._subscribers):
             if queue.qsize() < self._queue_size:
@@ -45,7 +56,7 @@ class Broadcaster:
                 queue.put_nowait(
                     Message(self._seq, "reset", {"reason": "client too slow; reload and reconnect"})
                 )
-        return message
+        return True
 
     def backlog(self, after: int) -> list[Message] | None:
         """Messages after id `after`, or None when some of them are no longer kept (reload needed)."""
