@@ -125,6 +125,12 @@ class ClusterMonitor:
             raise ClusterConnectionError("the monitor is not connected yet", reason="unreachable")
         return await review_token(self._client, token)
 
+    def connection(self) -> dict[str, Any]:
+        """Is the watch healthy: every kind listed, and the kinds whose last attempt failed."""
+        failing = {r.info.kind: r.stats.last_error for r in self._reflectors if r.stats.last_error}
+        synced = bool(self._reflectors) and all(r.synced.is_set() for r in self._reflectors)
+        return {"connected": synced and not failing, "synced": synced, "errors": failing}
+
     def objects(self) -> list[dict[str, Any]]:
         """The live copy; Secret values never leave the reflector (only key names are analyzed)."""
         out: list[dict[str, Any]] = []
