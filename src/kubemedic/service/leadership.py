@@ -8,7 +8,6 @@ holder releases the lease so a standby takes over at its next try instead of wai
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -48,8 +47,10 @@ class Leadership:
             finally:
                 self.leading = False
                 term.set()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(task), timeout=30)
+                await asyncio.wait({task}, timeout=30)  # let the work wind down (never raises)
+                if not task.done():
+                    task.cancel()
+                    await asyncio.wait({task})
                 failed = task.done() and not task.cancelled() and task.exception() is not None
                 if failed:
                     log.error("work-failed", error=repr(task.exception()))
