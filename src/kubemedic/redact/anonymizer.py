@@ -87,6 +87,23 @@ class Anonymizer:
         text = _IPV4.sub(lambda m: self.ip(m.group(0)) if _valid_ip(m) else m.group(0), text)
         return _TOKEN.sub(self._token, text)
 
+    def unmask(self, text: str) -> str:
+        """Map masks back to the originals (an LLM answer written about `deployment-1` reads `checkout`).
+
+        Longest masks first, and only whole masks: `pod-1` inside `pod-12` is left alone.
+        """
+        reverse = {mask: original for original, mask in self._map.items() if mask != original}
+        reverse.update({mask: original for original, mask in self._ips.items()})
+        if not text or not reverse:
+            return text
+        pattern = re.compile(
+            r"(?<![A-Za-z0-9_.])("
+            + "|".join(re.escape(m) for m in sorted(reverse, key=len, reverse=True))
+            + r")"
+            r"(?![A-Za-z0-9_]|\.\d)"
+        )
+        return pattern.sub(lambda m: reverse[m.group(1)], text)
+
     def _image(self, match: re.Match[str]) -> str:
         """Image references: registered ones, and any `registry.host/path[:tag]` even if unknown."""
         ref = match.group(0)
