@@ -1,0 +1,209 @@
+"""Mask credentials in free text before it leaves the process (LLM prompts first of all).
+
+Pattern-based, because the text comes from everywhere: log lines, events, annotations, env vars,
+pasted manifests, tool output. Each rule masks only the secret part and leaves the rest of the line
+readable, so `DB_PASSWORD=hunter2 connecting to db` becomes `DB_PASSWORD=[REDACTED:password]
+connecting to db` and the model still sees what the line was about.
+
+Rules run in order, most specific first (a PEM block before the key=value rule that would
+otherwise eat only its first line). Masking is idempotent: masking masked text changes nothing.
+
+What is deliberately *not* masked: long hex strings (image digests, git SHAs, UIDs), timestamps,
+pod names - there is no generic "high entropy" rule, because it mangles exactly the evidence a
+diagnosis needs. Values that are references, not secrets (`${DB_PASSWORD}`, `$(TOKEN)`, `true`,
+empty) are kept too.
+
+Exact values known to be secret (e.g. a Secret's data, when a caller has it) can be given to
+`SecretMasker(known_values=...)`; they are masked wherever they appear, also in base64 form.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+MARK = "[REDACTED:{}]"
+
+_SECRET_WORD = (
+    r"(?:password|passwd|passphrase|[_.-]pwd|secret|token|api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?"
+    r"|private[_-]?key(?:[_-]?id)?|client[_-]?secret|credentials?|auth|session[_-]?(?:id|key)|cookie"
+    r"|signature|account[_-]?key|shared[_-]?access[_-]?key|master[_-]?key|encryption[_-]?key)"
+)
+# A key whose last word is a secret word: DB_PASSWORD, aws_secret_access_key, x-api-key, authToken.
+# `secretName`, `tokenExpirationSeconds`, `max_tokens` do not end in one, so they are left alone.
+_KEY = rf"[A-Za-z0-9_.-]*{_SECRET_WORD}"
+_NOT_A_SECRET = re.compile(
+    r"^(?:|\"\"|''|null|none|nil|true|false|yes|no|\*+|<[^>]*>|\$\{[^}]*\}|\$\([^)]*\)|\[REDACTED:[a-z0-9-]+\])$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One kind of secret: a pattern, what the mask says, and which group is the secret part."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    group: int = 0  # 0 = the whole match is secret
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "private-key",
+        _rx(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)"
+        ),
+    ),
+    Rule("jwt", _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
+    Rule("bearer-token", _rx(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/])"), group=1),
+    Rule(
+        "authorization",
+        _rx(
+            r"(?i)\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?"
+            r"(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256)\s+)?([^\s\"',;]{8,})"
+        ),
+        group=1,
+    ),
+    Rule("aws-access-key-id", _rx(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\b")),
+    Rule("github-token", _rx(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b")),
+    Rule("gitlab-token", _rx(r"\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]{20,}")),
+    Rule("slack-token", _rx(r"\bxox[abposre]-[A-Za-z0-9-]{10,}")),
+    Rule("slack-webhook", _rx(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}")),
+    Rule("api-key", _rx(r"\bsk-(?:proj-|ant-api03-)?[A-Za-z0-9_-]{32,}")),
+    Rule("google-api-key", _rx(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    Rule(
+        "azure-key",
+        _rx(
+            r"(?i)\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecretValue)\s*=\s*([^;\s\"']+)"
+        ),
+        group=1,
+    ),
+    Rule("azure-sas", _rx(r"(?i)[?&;]sig=([A-Za-z0-9%+/=_-]{10,})"), group=1),
+    Rule(
+        "password",  # scheme://user:password@host - the user stays, it helps to see who connected
+        _rx(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,30}://[^:/?#@\s\"']*:([^@/\s\"']+)@"),
+        group=1,
+    ),
+    # Kubernetes env vars: `- name: DB_PASSWORD` then `value: ...` (YAML) or {"name": ..., "value": ...}
+    Rule(
+        "secret",
+        _rx(rf"(?im)^[ \t]*-?[ \t]*name:[ \t]*[\"']?{_KEY}[\"']?[ \t]*\n[ \t]*value:[ \t]*(\S[^\n]*)$"),
+        1,
+    ),
+    Rule("secret", _rx(rf"(?i)\"name\"\s*:\s*\"{_KEY}\"\s*,\s*\"value\"\s*:\s*\"((?:[^\"\\]|\\.)*)\""), 1),
+    # "key": "value" (JSON) anywhere in a line
+    Rule("secret", _rx(rf"(?i)[\"']{_KEY}[\"']\s*:\s*\"((?:[^\"\\]|\\.)*)\""), group=1),
+    # key: value (YAML) at the start of a line, or after a list dash
+    Rule(
+        "secret", _rx(rf"(?im)^[ \t]*(?:-[ \t]+)?{_KEY}[ \t]*:[ \t]+([^\n]*?)(?:[ \t]+#.*)?[ \t]*$"), group=1
+    ),
+    # KEY=value (env, logfmt, query strings, flags) and --key value
+    Rule("secret", _rx(rf"(?i)(?<![A-Za-z0-9_]){_KEY}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s&;,\"')]+)"), group=1),
+    Rule("secret", _rx(rf"(?i)(?<![A-Za-z0-9_-])--{_KEY}[ \t]+([^\s-][^\s]*)"), group=1),
+)
+
+# Kubernetes Secret manifests: every value under data:/stringData: is secret, whatever its key.
+_SECRET_KIND = re.compile(r"(?i)(?:^|[\s{,])[\"']?kind[\"']?\s*:\s*[\"']?Secret\b")
+_YAML_DATA_KEY = re.compile(r"^([ \t]*)(?:data|stringData):[ \t]*$")
+_YAML_ENTRY = re.compile(r"^([ \t]*[\"']?[A-Za-z0-9_.-]+[\"']?[ \t]*:)[ \t]*(\S.*)?$")
+_JSON_DATA_BLOCK = re.compile(r"\"(?:data|stringData)\"\s*:\s*\{([^{}]*)\}")
+_JSON_ENTRY = re.compile(r"(\"[^\"]*\"\s*:\s*)\"((?:[^\"\\]|\\.)*)\"")
+
+
+class SecretMasker:
+    """Masks secrets in text; one instance may carry exact values known to be secret."""
+
+    def __init__(self, known_values: Iterable[str] = ()) -> None:
+        values: set[str] = set()
+        for value in known_values:
+            if len(value) >= 4:
+                values.add(value)
+                values.add(base64.b64encode(value.encode()).decode())
+        # longest first, so a value that contains another is masked whole
+        ordered = sorted(values, key=len, reverse=True)
+        self._known = re.compile("|".join(re.escape(v) for v in ordered)) if ordered else None
+
+    def mask(self, text: str) -> str:
+        """The text with every secret replaced by `[REDACTED:<kind>]`."""
+        if not text:
+            return text
+        if self._known is not None:
+            text = self._known.sub(MARK.format("secret-value"), text)
+        for rule in RULES:
+            text = rule.pattern.sub(_replacer(rule), text)
+        if _SECRET_KIND.search(text):
+            text = _mask_secret_data(text)
+        return text
+
+
+def mask_secrets(text: str) -> str:
+    """Mask by pattern only (no known values): the function most callers want."""
+    return _DEFAULT.mask(text)
+
+
+def _replacer(rule: Rule) -> Callable[[re.Match[str]], str]:
+    mark = MARK.format(rule.kind)
+
+    def replace(match: re.Match[str]) -> str:
+        if rule.group == 0:
+            return mark
+        value = match.group(rule.group)
+        if _NOT_A_SECRET.match(value.strip().strip("\"'")) or value.startswith("[REDACTED:"):
+            return match.group(0)
+        start, end = match.span(rule.group)
+        offset = match.start()
+        whole = match.group(0)
+        quote = value[0] if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1 else ""
+        masked = f"{quote}{mark}{quote}"
+        return whole[: start - offset] + masked + whole[end - offset :]
+
+    return replace
+
+
+def _mask_secret_data(text: str) -> str:
+    """Values under `data:` / `stringData:` in a text that holds a Secret manifest (YAML or JSON).
+
+    In YAML the block is every following line indented deeper than `data:`; entries keep their key,
+    continuation lines of multi-line values are masked whole.
+    """
+    mark = MARK.format("secret-data")
+    lines = text.split("\n")
+    out: list[str] = []
+    block_indent: int | None = None
+    entry_indent: int | None = None
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" \t"))
+        if block_indent is not None and line.strip() and indent > block_indent:
+            if entry_indent is None:
+                entry_indent = indent
+            entry = _YAML_ENTRY.match(line)
+            if indent == entry_indent and entry:
+                value = entry.group(2) or ""
+                keep = not value or value.startswith("[REDACTED:")
+                out.append(line if keep else f"{entry.group(1)} {mark}")
+            else:
+                out.append(line[:indent] + mark)
+            continue
+        if block_indent is not None and line.strip():
+            block_indent = entry_indent = None
+        found = _YAML_DATA_KEY.match(line)
+        if found:
+            block_indent = len(found.group(1))
+        out.append(line)
+    text = "\n".join(out)
+
+    def json_block(match: re.Match[str]) -> str:
+        body = _JSON_ENTRY.sub(lambda m: f'{m.group(1)}"{mark}"', match.group(1))
+        return match.group(0)[: match.start(1) - match.start()] + body + "}"
+
+    return _JSON_DATA_BLOCK.sub(json_block, text)
+
+
+_DEFAULT = SecretMasker()
