@@ -25,6 +25,7 @@ from kubemedic.cluster.reflector import Change, Reflector
 from kubemedic.cluster.tokenreview import ReviewedToken, review_token
 from kubemedic.domain import ClusterConnectionError
 from kubemedic.service.live import Clock
+from kubemedic.service.logs_cache import LogsCache
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
 from kubemedic.state import ClusterState
@@ -43,6 +44,8 @@ class MonitorScan:
 
 
 OnScan = Callable[[MonitorScan], Awaitable[None] | None]
+# (cluster, change, initial): initial = part of the kind's first listing, not something that just happened
+OnChange = Callable[[str, Change, bool], None]
 
 
 class ClusterMonitor:
@@ -57,6 +60,9 @@ class ClusterMonitor:
         on_scan: OnScan | None = None,
         with_logs: bool = True,
         watch_timeout_s: int = 300,
+        on_change: OnChange | None = None,
+        logs_cache: LogsCache | None = None,
+        cache_logs: bool = True,
     ) -> None:
         self.target = target
         self.store = store
@@ -74,11 +80,18 @@ class ClusterMonitor:
         self._dirty = asyncio.Event()
         self._pending = 0
         self._reflectors: list[Reflector] = []
+        self._by_kind: dict[str, Reflector] = {}
         self._client: Any = None
+        self.on_change = on_change
+        # troubled pods' logs are read once per container instance, not once per analysis
+        self.logs_cache = (logs_cache or LogsCache()) if cache_logs else None
 
-    def _changed(self, _change: Change) -> None:
+    def _changed(self, change: Change) -> None:
         self._pending += 1
         self._dirty.set()
+        if self.on_change is not None:
+            reflector = self._by_kind.get(change.kind)
+            self.on_change(self.cluster, change, reflector is None or not reflector.synced.is_set())
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch and analyze until `stop` is set."""
@@ -88,6 +101,7 @@ class ClusterMonitor:
             Reflector(client, info, self._changed, watch_timeout_s=self.watch_timeout_s)
             for info in self.kinds
         ]
+        self._by_kind = {r.info.kind: r for r in self._reflectors}
         tasks = [asyncio.create_task(r.run(stop)) for r in self._reflectors]
         try:
             with contextlib.suppress(TimeoutError):
@@ -148,7 +162,11 @@ class ClusterMonitor:
         objects = self.objects()
         state = ClusterState.build(objects, now=now, cluster=self.cluster)
         if self.with_logs:
-            logs = await fetch_logs(client, wanted_logs(state))
+            wanted = wanted_logs(state)
+            if self.logs_cache is not None:
+                logs = await self.logs_cache.read(client, state, wanted)
+            else:
+                logs = await fetch_logs(client, wanted)
             state = ClusterState.build(objects, now=now, logs=logs, cluster=self.cluster)
         report = scan_state(state.build_indexes())
         self.state = state
