@@ -9,7 +9,7 @@ import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -23,9 +23,11 @@ from kubemedic.domain import InputError
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster, Message
 from kubemedic.service.cluster_access import ClusterAccess
+from kubemedic.service.history import Retention, Summarizer
 from kubemedic.service.leadership import Leadership
 from kubemedic.service.monitor import ClusterMonitor, MonitorScan
 from kubemedic.service.telemetry import Metrics
+from kubemedic.service.timeline import TimelineRecorder
 from kubemedic.state import ClusterState
 from kubemedic.store import Store
 from kubemedic.store.leases import Lease, LocalLease, PostgresLease
@@ -49,6 +51,8 @@ class ServeConfig:
     redis_url: str = ""  # with PostgreSQL: several replicas share the watch, the stream and the rate limits
     replica_id: str = ""  # default: host-pid
     lease_poll_s: float = 2.0  # how often a standby replica tries to take over
+    retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
+    summary_every_s: float = 60.0
 
 
 class _Server(uvicorn.Server):
@@ -151,12 +155,14 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         async def emit_local(type_: str, data: dict[str, Any]) -> None:
             hub.publish(type_, data)
 
+        timeline = TimelineRecorder(store, clock=now)
         monitor = ClusterMonitor(
             config.target,
             store,
             clock=now,
             debounce_s=config.debounce_s,
             on_scan=publisher(bus.publish if bus is not None else emit_local, metrics),
+            on_change=timeline.observe,
         )
 
         async def watch(term: asyncio.Event) -> None:
@@ -227,11 +233,20 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             with contextlib.suppress(TimeoutError):  # publish nothing before this replica hears its own
                 await asyncio.wait_for(subscribed.wait(), timeout=5)
         watching = asyncio.create_task(leadership.run(stop, watch))
+        keep = timedelta(hours=config.retention_hours)
+        housekeeping = [  # the timeline's batched writes, a summary a minute, retention every 10 min
+            asyncio.create_task(timeline.run(stop)),
+            asyncio.create_task(
+                Summarizer(store, states, clock=now, every_s=config.summary_every_s).run(stop)
+            ),
+            asyncio.create_task(Retention(store, clock=now, keep=keep).run(stop)),
+        ]
         try:
             await server.serve()  # returns after a signal, once open requests are drained (5 s at most)
         finally:
             stop.set()
             await asyncio.wait_for(watching, timeout=40)
+            await asyncio.wait_for(asyncio.gather(*housekeeping, return_exceptions=True), timeout=10)
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)

@@ -291,6 +291,7 @@ def serve(
         jwt=jwt,
         redis_url=redis if redis is not None else settings.redis_url,
         replica_id=replica_id or "",
+        retention_hours=settings.retention_hours,
     )
     from kubemedic.logging_setup import configure
 
