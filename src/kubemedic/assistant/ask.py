@@ -8,10 +8,12 @@ from datetime import timedelta
 
 from kubemedic.assistant import intents
 from kubemedic.assistant.answer import Answer, Intent
+from kubemedic.assistant.chat import LoopLimits, ask_llm
 from kubemedic.assistant.explain import explain
 from kubemedic.assistant.facts import Facts
 from kubemedic.assistant.question import Question, parse
 from kubemedic.assistant.resolve import NoSuchObject, check_namespace, find_object, parse_ref
+from kubemedic.llm import ChatProvider
 
 
 async def answer_offline(question: Question, facts: Facts) -> Answer:
@@ -49,6 +51,25 @@ async def answer_offline(question: Question, facts: Facts) -> Answer:
     if question.intent is Intent.CLOSEST:
         return intents.closest(facts, question)
     return intents.whats_wrong(facts, namespace)
+
+
+async def ask(
+    text: str,
+    facts: Facts,
+    *,
+    namespace: str | None = None,
+    provider: ChatProvider | None = None,
+    limits: LoopLimits | None = None,
+) -> Answer:
+    """Answer a question: offline, or through `provider` with the offline answer as its context and
+    its fallback. A definitive offline answer ("no such deployment") is not sent to the model.
+
+    Raises InputError for an empty or oversized question."""
+    question = parse(text, namespace)
+    offline = await answer_offline(question, facts)
+    if provider is None or offline.intent is Intent.NO_SUCH_OBJECT:
+        return offline
+    return await ask_llm(question, facts, provider, offline, limits)
 
 
 async def ask_offline(text: str, facts: Facts, *, namespace: str | None = None) -> Answer:
