@@ -1,9 +1,11 @@
 """Chat models behind one protocol: OpenAI-compatible endpoints, redaction on the way out, typed errors.
 
-The assistant depends on `ChatProvider` and the dataclasses here; nothing in this package knows
-about findings, clusters or the assistant.
+The assistant depends on `ChatProvider` and the dataclasses here, and gets a provider from
+`provider_from_settings` (None = offline). Nothing in this package knows about findings, clusters
+or the assistant.
 """
 
+from kubemedic.llm.budget import Budgeted, estimate_tokens, fit_to_budget
 from kubemedic.llm.errors import (
     LLMBadReply,
     LLMConfigError,
@@ -12,10 +14,17 @@ from kubemedic.llm.errors import (
     LLMTimeout,
     LLMUnavailable,
 )
+from kubemedic.llm.factory import LLMSettings, provider_config_from_settings, provider_from_settings
+from kubemedic.llm.openai_provider import OpenAICompatibleProvider, ProviderConfig
+from kubemedic.llm.presets import PRESETS, Preset, find_preset
 from kubemedic.llm.protocol import ChatProvider
+from kubemedic.llm.redacting import RedactingProvider
+from kubemedic.llm.retry import RetryPolicy
 from kubemedic.llm.types import ChatMessage, ChatReply, Role, ToolCall, ToolSpec, Usage
 
 __all__ = [
+    "PRESETS",
+    "Budgeted",
     "ChatMessage",
     "ChatProvider",
     "ChatReply",
@@ -23,10 +32,21 @@ __all__ = [
     "LLMConfigError",
     "LLMError",
     "LLMRefused",
+    "LLMSettings",
     "LLMTimeout",
     "LLMUnavailable",
+    "OpenAICompatibleProvider",
+    "Preset",
+    "ProviderConfig",
+    "RedactingProvider",
+    "RetryPolicy",
     "Role",
     "ToolCall",
     "ToolSpec",
     "Usage",
+    "estimate_tokens",
+    "find_preset",
+    "fit_to_budget",
+    "provider_config_from_settings",
+    "provider_from_settings",
 ]
