@@ -1,12 +1,14 @@
 """Live views of the watched clusters, and the paths seed-style clients use (as thin aliases)."""
 
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
 from kubemedic.api.auth import Caller
+from kubemedic.api.history_routes import history_router
 from kubemedic.api.views import cluster_status, event_summary, parse_label_selector, pod_detail, pod_summary
 from kubemedic.domain import ClusterConnectionError
 from kubemedic.state import ClusterState, Pod
@@ -17,7 +19,13 @@ States = Callable[[], Mapping[str, ClusterState]]
 LogReader = Callable[[str, str, str, bool, int], Awaitable[str]]
 
 
-def cluster_router(states: States, store: Store, viewer: Any, logs: LogReader | None = None) -> APIRouter:
+def cluster_router(
+    states: States,
+    store: Store,
+    viewer: Any,
+    logs: LogReader | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> APIRouter:
     router = APIRouter()
     Viewer = Annotated[Caller, Depends(viewer)]
 
@@ -142,16 +150,6 @@ def cluster_router(states: States, store: Store, viewer: Any, logs: LogReader | 
         found.sort(key=lambda e: e.last_seen.timestamp() if e.last_seen else 0.0, reverse=True)
         return {"items": [event_summary(e) for e in found[:limit]]}
 
-    @router.get("/api/v1/timeline/{kind}/{namespace}/{name}")
-    async def timeline(
-        kind: str, namespace: str, name: str, _c: Viewer, cluster: str | None = None
-    ) -> dict[str, Any]:
-        state = pick(cluster)
-        entries = await store.timeline(state.cluster, kind, "" if namespace == "-" else namespace, name)
-        return {
-            "items": [{"at": e.at.isoformat(), "type": e.type, "text": e.text, **e.data} for e in entries]
-        }
-
     # --- the paths seed-style clients use -----------------------------------------------------------
     @router.get("/api/health")
     async def health() -> dict[str, str]:
@@ -173,22 +171,6 @@ def cluster_router(states: States, store: Store, viewer: Any, logs: LogReader | 
     async def alias_events(_c: Viewer, cluster: str | None = None) -> dict[str, Any]:
         return await events(_c, cluster)
 
-    @router.get("/api/cluster/history")
-    async def alias_history(_c: Viewer, cluster: str | None = None) -> dict[str, Any]:
-        name = pick(cluster).cluster
-        entries = await store.recent_timeline(name)
-        return {
-            "items": [
-                {
-                    "at": e.at.isoformat(),
-                    "kind": e.kind,
-                    "namespace": e.namespace,
-                    "name": e.name,
-                    "type": e.type,
-                    "text": e.text,
-                }
-                for e in entries
-            ]
-        }
-
+    # history (timeline, minute summaries, /api/cluster/history) reads the store: see history_routes.py
+    router.include_router(history_router(store, viewer, lambda: list(states()), clock))
     return router

@@ -230,7 +230,7 @@ class Store:
 
     async def timeline(
         self,
-        cluster: str,
+        cluster: str | None,
         kind: str,
         namespace: str,
         name: str,
@@ -239,13 +239,14 @@ class Store:
         until: datetime | None = None,
         limit: int = 500,
     ) -> list[TimelineEntry]:
-        """One object's history, oldest first, with since <= at < until."""
+        """One object's history, oldest first, with since <= at < until (cluster None: any cluster)."""
         query = select(TimelineRow).where(
-            TimelineRow.cluster == cluster,
             TimelineRow.kind == kind,
             TimelineRow.namespace == namespace,
             TimelineRow.name == name,
         )
+        if cluster is not None:
+            query = query.where(TimelineRow.cluster == cluster)
         if since is not None:
             query = query.where(TimelineRow.at >= since)
         if until is not None:
