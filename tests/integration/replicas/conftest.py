@@ -67,19 +67,23 @@ def servers() -> Iterator[None]:
 
 
 @pytest.fixture()
-async def pg_url(servers: None) -> AsyncIterator[str]:
+def pg_url(servers: None) -> Iterator[str]:
     """A fresh database, dropped afterwards (serve processes can use a plain URL)."""
     name = f"kmrep_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(PG_DSN)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(PG_DSN)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
     base = PG_DSN.rsplit("/", 1)[0]
     try:
         yield f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
     finally:
-        conn = await asyncpg.connect(PG_DSN)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture()

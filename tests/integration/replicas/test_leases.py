@@ -108,3 +108,13 @@ async def test_a_redis_outage_falls_back_to_local_buckets() -> None:
         assert await limiter.take("k") > 0, "still limited, locally"
     finally:
         await down.aclose()
+
+
+async def test_replicas_starting_together_migrate_once(pg_url: str) -> None:
+    from kubemedic.store import Store
+
+    async def open_and_ping() -> None:
+        async with Store.open(pg_url) as store:
+            await store.ping()
+
+    await asyncio.gather(*(open_and_ping() for _ in range(4)))  # raced on CREATE TABLE before the lock
