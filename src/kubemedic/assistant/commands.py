@@ -73,6 +73,8 @@ def pod_of(finding: Finding) -> tuple[ObjectRef | None, str, bool]:
         pod = next(
             (e.object for e in finding.evidence if e.object is not None and e.object.kind == "Pod"), None
         )
+    if pod is None:
+        pod = next((r for r in finding.related if r.kind == "Pod"), None)
     container = ""
     for ev in finding.evidence:
         m = _CONTAINER_IN_PATH.search(ev.location)
@@ -95,12 +97,40 @@ def confirm_commands(finding: Finding) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "Deployment": ("deploy", "deployment", "deployments", "deployment.apps"),
+    "StatefulSet": ("sts", "statefulset", "statefulsets"),
+    "DaemonSet": ("ds", "daemonset", "daemonsets"),
+    "ReplicaSet": ("rs", "replicaset", "replicasets"),
+    "Job": ("job", "jobs"),
+    "CronJob": ("cronjob", "cronjobs", "cj"),
+    "Service": ("svc", "service", "services"),
+    "Ingress": ("ing", "ingress", "ingresses"),
+    "PersistentVolumeClaim": ("pvc", "persistentvolumeclaim"),
+    "HorizontalPodAutoscaler": ("hpa", "horizontalpodautoscaler"),
+    "PodDisruptionBudget": ("pdb", "poddisruptionbudget"),
+    "NetworkPolicy": ("netpol", "networkpolicy", "networkpolicies"),
+    "Node": ("node", "nodes", "no"),
+    "Pod": ("pod", "pods", "po"),
+}
+# uppercase words runbooks use in commands, and what they stand for
+_UPPER = {"NS": "namespace", "POD": "pod", "CONTAINER": "container", "NODE": "node"}
+_BY_KIND = {
+    "Service": ("SVC",),
+    "PersistentVolumeClaim": ("PVC", "CLAIM"),
+    "Job": ("JOB",),
+    "Node": ("NODE",),
+}
+
+
 def placeholders(finding: Finding) -> dict[str, str]:
     """Values for the placeholders runbooks use, from the finding's object and evidence."""
     ref = finding.object
     values = {"namespace": ref.namespace, "ns": ref.namespace, "name": ref.name, "kind": resource(ref.kind)}
     values[resource(ref.kind)] = ref.name
     values[ref.kind.lower()] = ref.name
+    for word in _BY_KIND.get(ref.kind, ()):
+        values[word.lower()] = ref.name
     pod, container, _ = pod_of(finding)
     if pod is not None:
         values["pod"] = pod.name
@@ -109,14 +139,30 @@ def placeholders(finding: Finding) -> dict[str, str]:
     if ref.kind == "Node":
         values.pop("namespace")
         values.pop("ns")
+    values["__kind__"] = ref.kind
     return {k: v for k, v in values.items() if v}
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Replace `<pod>`, `<namespace>`, `$NAMESPACE`, ... with the values known; leave the others."""
+    """Replace `<pod>`, `<namespace>`, `$NAMESPACE` and, on kubectl lines, the uppercase words runbooks
+    use (`NS`, `POD`, `NAME` after this object's resource name, ...) with the values known."""
 
     def sub(m: re.Match[str]) -> str:
         name = (m.group(1) or m.group(2) or "").lower().replace("_", "-")
         return values.get(name, values.get(name.replace("-", ""), m.group(0)))
 
-    return _PLACEHOLDER.sub(sub, text)
+    kind = values.get("__kind__", "")
+    aliases = "|".join(re.escape(a) for a in _ALIASES.get(kind, ()))
+    name_after = re.compile(rf"\b((?:{aliases})(?:/|\s+))NAME\b") if aliases else None
+    upper = {w: values[v] for w, v in _UPPER.items() if v in values}
+    upper.update({w: values[w.lower()] for w in _BY_KIND.get(kind, ()) if w.lower() in values})
+    upper_rx = re.compile(r"\b(" + "|".join(upper) + r")\b") if upper else None
+    out = []
+    for line in _PLACEHOLDER.sub(sub, text).splitlines():
+        if "kubectl" in line:
+            if name_after is not None and "name" in values:
+                line = name_after.sub(lambda m: m.group(1) + values["name"], line)
+            if upper_rx is not None:
+                line = upper_rx.sub(lambda m: upper[m.group(1)], line)
+        out.append(line)
+    return "\n".join(out)

@@ -33,7 +33,9 @@ def evidence_line(ev: Evidence) -> str:
 
 def excerpt(text: str, lines: int = RUNBOOK_LINES) -> list[str]:
     """The first `lines` non-empty lines of a runbook section, and a marker when there is more."""
-    kept = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    kept = [
+        line.rstrip() for line in text.strip().splitlines() if line.strip() and not line.startswith("```")
+    ]
     return kept[:lines] + (["..."] if len(kept) > lines else [])
 
 
@@ -87,6 +89,12 @@ def explain(finding: Finding, facts: Facts) -> Answer:
     target = root or finding
     runbook = facts.knowledge.runbook(target.category) if facts.knowledge is not None else None
     values = placeholders(target)
+    if "pod" not in values:  # a workload's finding: name one of its pods, a troubled one first
+        owner = facts.state.get(target.object.kind, target.object.namespace, target.object.name)
+        pods = facts.state.pods_of(owner) if owner is not None else []
+        pods.sort(key=lambda p: p.is_ready)
+        if pods:
+            values["pod"] = pods[0].name
     lines += ["", "Confirm:"]
     lines += [f"  $ {cmd}" for cmd in confirm_commands(target)]
     if runbook is not None and runbook.confirm.strip():

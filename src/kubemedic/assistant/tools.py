@@ -18,7 +18,7 @@ from kubemedic.assistant.explain import quote
 from kubemedic.assistant.facts import Facts
 from kubemedic.assistant.question import KIND_ALIASES
 from kubemedic.assistant.status import status_line
-from kubemedic.domain import KubemedicError, ObjectRef, Severity
+from kubemedic.domain import InputError, KubemedicError, ObjectRef, Severity
 from kubemedic.llm import ToolSpec
 from kubemedic.state import KubeObject, Pod
 
@@ -275,5 +275,5 @@ async def run_tool(facts: Facts, name: str, args: Mapping[str, object]) -> ToolR
         )
     try:
         return await runner(facts, args)
-    except ValueError as exc:  # e.g. an unknown severity
+    except (ValueError, InputError) as exc:  # e.g. an unknown severity, an empty search query
         raise ToolError(str(exc)) from None

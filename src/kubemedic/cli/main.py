@@ -13,6 +13,8 @@ from rich.console import Console
 
 from kubemedic import __version__
 from kubemedic.cli.apikey import apikey_app
+from kubemedic.cli.ask import ask as ask_command
+from kubemedic.cli.ask import explain as explain_command
 from kubemedic.cli.common import EXIT_FAIL_ON, EXIT_OK, DbOption, clock, die, store_url
 from kubemedic.cli.kb import kb_app
 from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
@@ -311,6 +313,8 @@ def version() -> None:
 
 # Command groups, one module each: add a line here when adding a group.
 app.add_typer(apikey_app, name="apikey")
+app.command("explain")(explain_command)
+app.command("ask")(ask_command)
 app.add_typer(kb_app, name="kb")
 
 
