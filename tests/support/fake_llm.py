@@ -129,6 +129,7 @@ class RecordedRequest:
     path: str
     headers: Mapping[str, str]
     body: Mapping[str, object] | None
+    query: str = ""
 
     @property
     def messages(self) -> list[dict[str, object]]:
@@ -214,7 +215,9 @@ class FakeLLM:
             body = json.loads(raw)
         except json.JSONDecodeError:
             body = {"_unparsed": raw.decode(errors="replace")}
-        self._record(RecordedRequest("POST", request.url.path, dict(request.headers), body))
+        self._record(
+            RecordedRequest("POST", request.url.path, dict(request.headers), body, request.url.query)
+        )
         key = self.required_key
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
         if key is not None and key not in (bearer, request.headers.get("api-key")):

@@ -173,7 +173,7 @@ class OpenAICompatibleProvider:
             return LLMUnavailable(f"{who}: cannot connect ({_cause(exc)})")
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
-            detail = _short(exc.message)
+            detail = _short(_server_message(exc))
             if status in RETRYABLE_STATUS:
                 after = _retry_after(exc)
                 waited = f"; asked to wait {after:g} s" if after is not None else ""
@@ -210,6 +210,17 @@ def _retry_after(exc: BaseException) -> float | None:
     if millis is not None:
         return millis / 1000
     return parse_retry_after(headers.get("retry-after"))
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    """The server's own words ("The model `x` does not exist"), not the SDK's wrapping of them."""
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else None
+        if isinstance(message, str) and message:
+            return message
+    return exc.message.removeprefix(f"Error code: {exc.status_code} - ")
 
 
 def _cause(exc: BaseException) -> str:
