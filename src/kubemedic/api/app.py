@@ -17,11 +17,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from kubemedic import __version__
 from kubemedic.api import problems
+from kubemedic.api.assistant_routes import assistant_router
 from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
 from kubemedic.api.limits import Limiter, retry_after
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
+from kubemedic.service.assistant import AssistantService
 from kubemedic.service.broadcast import Broadcaster
 from kubemedic.service.telemetry import Metrics
 from kubemedic.store import Store, StoredFinding
@@ -60,6 +62,7 @@ def create_app(
     cors_origins: tuple[str, ...] = (),
     authn: Authenticator | None = None,
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+    assistant: AssistantService | None = None,
 ) -> FastAPI:
     app = FastAPI(title="kubemedic", version=__version__)
     problems.install(app)
@@ -225,4 +228,5 @@ def create_app(
             return
 
     app.include_router(cluster_router(states or dict, store, requires("viewer", authn), logs))
+    app.include_router(assistant_router(states or dict, store, requires("viewer", authn), logs, assistant))
     return app

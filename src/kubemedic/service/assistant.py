@@ -107,6 +107,13 @@ class AssistantService:
     limits: LoopLimits = field(default_factory=LoopLimits)
     _last: tuple[ClusterState, Diagnosis] | None = field(default=None, repr=False)
 
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> AssistantService:
+        """The knowledge base and the model the settings name (LLMConfigError when they are unusable)."""
+        settings = settings or Settings()
+        provider, limits = provider_from_settings(settings)
+        return cls(open_knowledge(settings), provider, limits)
+
     def facts(
         self,
         state: ClusterState,
