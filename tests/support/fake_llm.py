@@ -340,7 +340,7 @@ def running_fake_llm(startup_timeout: float = 10.0) -> Iterator[FakeLLM]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        fake.app(), log_level="warning", lifespan="off", timeout_graceful_shutdown=1, access_log=False
+        fake.app(), log_level="warning", lifespan="off", timeout_graceful_shutdown=0.2, access_log=False
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

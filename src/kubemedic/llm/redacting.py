@@ -47,12 +47,25 @@ class RedactingProvider:
     def label(self) -> str:
         return str(getattr(self.inner, "label", type(self.inner).__name__))
 
+    async def __aenter__(self) -> RedactingProvider:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the wrapped provider's connections (a no-op for providers without any)."""
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
     def for_request(
         self, anonymizer: Anonymizer | None = None, known_secrets: Iterable[str] = ()
     ) -> RedactingProvider:
         """The same provider bound to one conversation's Anonymizer and extra known secret values.
 
         The anonymizer is used only when anonymization is on (the setting decides, not the caller).
+        The new wrapper shares the inner provider: close the original, not each request's wrapper.
         """
         return RedactingProvider(
             self.inner,
