@@ -74,6 +74,7 @@ def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorSc
     """Turn each analysis into stream messages (what opened and what resolved) and metrics."""
 
     log = structlog.get_logger("kubemedic.serve")
+    seen = {"reconnects": 0, "relists": 0}  # monitor totals already counted (a new term restarts them)
 
     async def publish(scan: MonitorScan) -> None:
         log.info(
@@ -90,6 +91,12 @@ def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorSc
             metrics.analyses.labels(scan.cluster).observe(scan.took_ms / 1000)
             for severity, count in scan.report.summary.by_severity.items():
                 metrics.open_findings.labels(scan.cluster, severity).set(count)
+            for name, counter, total in (
+                ("reconnects", metrics.watch_reconnects, scan.reconnects),
+                ("relists", metrics.watch_relists, scan.relists),
+            ):
+                counter.labels(scan.cluster).inc(total - seen[name] if total >= seen[name] else total)
+                seen[name] = total
         by_id = {f.id: f for f in scan.report.findings}
         for fid in scan.applied.opened:
             await emit("finding-opened", {"cluster": scan.cluster, **finding_dict(by_id[fid])})

@@ -116,7 +116,9 @@ class Reflector:
                 need_list = need_list or not self.resource_version
             except (OSError, TimeoutError, httpx2.TransportError) as exc:
                 await self._pause(stop, f"{type(exc).__name__}: {exc}")
-                need_list = True  # the server may have restarted or lost history: relist, diff, move on
+                # Resume the watch from the last version seen (as client-go does): an API server that
+                # restarted with its history answers 410 Gone if that version is gone, and we relist then.
+                need_list = need_list or not self.resource_version
 
     async def _pause(self, stop: asyncio.Event, error: str) -> None:
         self.stats.reconnects += 1

@@ -41,6 +41,8 @@ class MonitorScan:
     applied: ApplyResult
     changes: int  # object changes folded into this analysis
     took_ms: float
+    reconnects: int = 0  # watch reconnects since the monitor started (all kinds)
+    relists: int = 0  # relists forced by 410 Gone since the monitor started
 
 
 OnScan = Callable[[MonitorScan], Awaitable[None] | None]
@@ -174,7 +176,15 @@ class ClusterMonitor:
         self.scans += 1
         if self.on_scan is not None:
             result = self.on_scan(
-                MonitorScan(self.cluster, report, applied, changes, (time.perf_counter() - started) * 1000)
+                MonitorScan(
+                    self.cluster,
+                    report,
+                    applied,
+                    changes,
+                    (time.perf_counter() - started) * 1000,
+                    reconnects=sum(r.stats.reconnects for r in self._reflectors),
+                    relists=sum(r.stats.relists_410 for r in self._reflectors),
+                )
             )
             if result is not None:
                 await result

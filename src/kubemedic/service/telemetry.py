@@ -14,6 +14,8 @@ class Metrics:
     analyses: Histogram
     open_findings: Gauge
     api_latency: Histogram
+    watch_reconnects: Counter
+    watch_relists: Counter
 
     @classmethod
     def create(cls) -> Metrics:
@@ -43,6 +45,18 @@ class Metrics:
                 "kubemedic_api_request_seconds",
                 "API latency",
                 ["method", "route", "status"],
+                registry=registry,
+            ),
+            Counter(
+                "kubemedic_watch_reconnects",
+                "Watches re-established after an error or a dropped connection",
+                ["cluster"],
+                registry=registry,
+            ),
+            Counter(
+                "kubemedic_watch_relists",
+                "Full relists forced by 410 Gone (history expired, or a restarted API server)",
+                ["cluster"],
                 registry=registry,
             ),
         )
