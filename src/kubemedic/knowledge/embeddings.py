@@ -120,7 +120,10 @@ class MiniLMEmbedder:
         return out
 
     def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
-        return np.asarray(x @ self._t[f"{name}.weight"] + self._w[f"{name}.bias"], dtype=np.float32)
+        # One 2-D GEMM over every token of the batch (a 3-D matmul would loop over the batch).
+        flat = x.reshape(-1, x.shape[-1]) @ self._t[f"{name}.weight"]
+        flat += self._w[f"{name}.bias"]
+        return np.asarray(flat.reshape(*x.shape[:-1], flat.shape[-1]), dtype=np.float32)
 
     def _encode(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w, eps = self._w, self._eps
