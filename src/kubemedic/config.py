@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     llm_base_url: str = Field(default="", description="Overrides the preset's base URL (Azure: endpoint).")
     llm_model: str = Field(default="", description="Model name (Azure: the deployment name).")
     llm_api_key: SecretStr = Field(default=SecretStr(""), description="Never logged.")
-    llm_timeout_s: float = Field(default=60.0, gt=0, description="Per request, including a whole stream.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Per attempt; for a stream, per next chunk.")
     llm_max_retries: int = Field(default=2, ge=0, le=10, description="On 429/5xx/connection errors.")
     llm_max_context_tokens: int = Field(default=8000, ge=256, description="Prompt budget (estimated tokens).")
     llm_anonymize: bool = Field(default=False, description="Mask names/IPs/images before the LLM; map back.")
