@@ -178,13 +178,16 @@ def _event_notes(
 ) -> list[Note]:
     if change_type == "DELETED" or not isinstance(after, EventDigest):
         return []  # events expire (TTL): their deletion is not news
-    if isinstance(before, EventDigest) and before.count >= after.count and before.message == after.message:
+    type_ = str(raw.get("type") or "Normal")
+    # a repeat: Warnings are worth each new count; Normal repeats (Pulled/Created/Started on every
+    # restart of a crash loop) add nothing the restart entries do not already say
+    repeat = isinstance(before, EventDigest) and before.message == after.message
+    if repeat and (type_ == "Normal" or (isinstance(before, EventDigest) and before.count >= after.count)):
         return []
     about = as_map(raw.get("involvedObject") or raw.get("regarding"))
     if not about.get("kind") or not about.get("name"):
         return []
     reason = str(raw.get("reason") or "")
-    type_ = str(raw.get("type") or "Normal")
     text = f"{type_} {reason}: {after.message}" + (f" (x{after.count})" if after.count > 1 else "")
     source = str(dig(raw, "source", "component") or raw.get("reportingComponent") or "")
     data = {"reason": reason, "event_type": type_, "count": after.count, "source": source}

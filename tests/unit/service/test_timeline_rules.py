@@ -151,6 +151,16 @@ def test_event_lands_on_the_involved_object_and_repeats_only_when_counted_again(
     assert feed(rec, more, type_="DELETED") == [], "events expiring is not news"
 
 
+def test_normal_event_repeats_are_quiet() -> None:
+    target = pod("api-1", "shop")
+    rec = seeded()
+    pulled = event(target, "Pulled", "Container image already present on machine", type_="Normal")
+    assert feed(rec, pulled, type_="ADDED") == [
+        ("event", "Normal Pulled: Container image already present on machine")
+    ]
+    assert feed(rec, {**pulled, "count": 5}) == [], "the restart entries already say it happened again"
+
+
 def test_rollout_scale_and_availability() -> None:
     dep = deployment("web", "shop", replicas=2)
     rec = seeded(dep)
