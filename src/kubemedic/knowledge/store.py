@@ -87,6 +87,8 @@ class KnowledgeStore:
             raise KnowledgeStoreError(f"cannot use {target} as a knowledge index: {exc}") from None
         if row is None:
             self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+            self._db.execute(f"INSERT INTO passages(passages, rank) VALUES ('rank', 'bm25({weights})')")
         elif row[0] != SCHEMA_VERSION:
             self._db.close()
             raise KnowledgeStoreError(
@@ -176,11 +178,11 @@ class KnowledgeStore:
 
     def match(self, expression: str, limit: int) -> list[PassageRow]:
         """Best `limit` passages for an FTS5 MATCH expression, best first (lower BM25 rank is better)."""
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        # `rank` is set to the weighted bm25() at creation; ORDER BY rank LIMIT lets FTS5 keep only the best.
         with self._lock:
             rows = self._db.execute(
-                f"SELECT rowid, title, section, body, doc_id, category, path, bm25(passages, {weights}) AS r "
-                "FROM passages WHERE passages MATCH ? ORDER BY r LIMIT ?",
+                "SELECT rowid, title, section, body, doc_id, category, path, rank "
+                "FROM passages WHERE passages MATCH ? ORDER BY rank LIMIT ?",
                 (expression, limit),
             ).fetchall()
         return [PassageRow(*r) for r in rows]
