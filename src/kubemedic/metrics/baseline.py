@@ -1,0 +1,105 @@
+"""The baseline every detector compares a point with: where the series should be, and how far it wanders.
+
+For each series and each new point (t, x):
+
+    s      = the daily profile's offset at t's time of day (0 until a complete day has been seen,
+             and always 0 for non-seasonal detectors)
+    y      = x - s                       the deseasonalised value
+    level  = median of the last `window` y     (robust: a spike does not move it)
+    scale  = max(1.4826 * MAD, 1.2533 * mean absolute deviation, a tiny floor)
+
+Both statistics come from the points *before* this one. The scale takes the larger of two robust
+spreads because MAD alone is 0 for a series that mostly repeats one value (an error count that is
+usually 0), and a zero spread would turn every wiggle into an alarm. The seasonal profile learns from x
+clipped to `level + s +- clip * scale`, so an anomaly bends tomorrow's expectation by at most a little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kubemedic.metrics.profile import DailyProfile
+from kubemedic.metrics.ring import Ring
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineConfig:
+    """Window lengths are in points; `history` is how many points tests may look back (>= window)."""
+
+    window: int = 120
+    history: int = 240
+    seasonal: bool = True
+    buckets: int = 48
+    days: int = 5
+    clip: float = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    """What a test sees for one update of every series: arrays of shape (rows,)."""
+
+    n: int
+    t: FloatArray
+    x: FloatArray
+    s: FloatArray
+    y: FloatArray
+    level: FloatArray
+    scale: FloatArray
+    seasonal_ready: BoolArray
+    history_y: Ring
+    history_t: Ring
+
+    @property
+    def expected(self) -> FloatArray:
+        return self.level + self.s
+
+
+class Baseline:
+    """Rolling level/scale (median, MAD) of the deseasonalised series, plus the daily profile."""
+
+    def __init__(self, rows: int, config: BaselineConfig) -> None:
+        if config.window < 8 or config.history < config.window:
+            raise ValueError("the baseline window needs >= 8 points and history >= window")
+        self.config = config
+        self.rows = rows
+        self._y = Ring(rows, config.history)
+        self._t = Ring(rows, config.history)
+        self._profile = DailyProfile(rows, config.buckets, config.days) if config.seasonal else None
+
+    @property
+    def count(self) -> int:
+        return self._y.count
+
+    def prepare(self, t: FloatArray, x: FloatArray) -> StepContext:
+        if self._profile is not None:
+            self._profile.roll(t)
+            s, ready = self._profile.shape(t)
+        else:
+            s, ready = np.zeros(self.rows), np.zeros(self.rows, dtype=bool)
+        y = x - s
+        window = self.config.window
+        if self._y.count >= window:
+            hist = self._y.last(window)
+            level = np.median(hist, axis=1)
+            dev = np.abs(hist - level[:, None])
+            mad = np.median(dev, axis=1)
+            mean_abs = dev.mean(axis=1)
+            floor = 1e-9 + 1e-6 * np.abs(level)
+            scale = np.maximum(np.maximum(1.4826 * mad, 1.2533 * mean_abs), floor)
+        else:
+            level, scale = y.copy(), np.full(self.rows, np.inf)
+        return StepContext(self._y.count, t, x, s, y, level, scale, ready, self._y, self._t)
+
+    def commit(self, ctx: StepContext) -> None:
+        """Remember the point: push y into the window and teach the profile (clipped x)."""
+        self._y.push(ctx.y)
+        self._t.push(ctx.t)
+        if self._profile is not None:
+            reach = self.config.clip * ctx.scale
+            self._profile.add(ctx.t, np.clip(ctx.x, ctx.expected - reach, ctx.expected + reach))

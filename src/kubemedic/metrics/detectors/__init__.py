@@ -1,0 +1,1 @@
+"""Anomaly detectors: tests over a shared robust baseline, one file each; `registry` names them."""

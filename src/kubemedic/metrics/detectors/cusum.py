@@ -1,0 +1,81 @@
+"""The change-point test: a two-sided CUSUM on standardized residuals, for level shifts too small
+(or too gradual) for the point test.
+
+    e   = clip((y - mu) / sigma, -CLIP, CLIP)     mu: a slow reference level
+    S+  = max(0, S+ + e - DRIFT)                   S- = max(0, S- - e - DRIFT)
+
+It raises a candidate when max(S+, S-) >= THRESHOLD (a run of residuals on one side of the reference
+that noise would almost never produce), then restarts from the new level: the reference jumps to the
+median of the last few points. Otherwise the reference follows the series slowly (ALPHA per point,
+residuals clipped), so slow drift is forgiven while a lasting shift accumulates.
+
+sigma is the long-run standard deviation of the residuals: the larger of the baseline's short-term
+scale and the residuals' own running spread around mu, times sqrt((1 + rho) / (1 - rho)) where rho is
+their running lag-1 autocorrelation. Real metrics wander (traffic drifts for an hour, then back); a
+CUSUM standardized by point-to-point noise alone would mistake every slow excursion for a shift, and
+one standardized this way sums residuals as if they were independent. Clipping keeps one spike from
+deciding the test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kubemedic.metrics.baseline import StepContext
+from kubemedic.metrics.contract import TestSettings, TestStep, no_eta, squash
+
+THRESHOLD = 12.0
+DRIFT = 1.0
+CLIP = 4.0
+ALPHA = 1.0 / 120.0
+SPREAD_ALPHA = 1.0 / 480.0
+RHO_ALPHA = 1.0 / 480.0
+RHO_MAX = 0.98
+RESTART_POINTS = 9
+
+
+class CusumTest:
+    name = "cusum"
+
+    def __init__(self, rows: int, settings: TestSettings) -> None:
+        self.threshold = THRESHOLD / settings.sensitivity
+        self._mu = np.full(rows, np.nan)
+        self._spread = np.full(rows, np.nan)
+        self._c0 = np.ones(rows)  # running E[r_t^2] and E[r_t r_(t-1)] of the residual r = y - mu
+        self._c1 = np.zeros(rows)
+        self._prev = np.zeros(rows)
+        self._pos = np.zeros(rows)
+        self._neg = np.zeros(rows)
+
+    def step(self, ctx: StepContext) -> TestStep:
+        fresh = np.isnan(self._mu)
+        if fresh.any():
+            self._mu[fresh] = ctx.level[fresh]
+            self._spread[fresh] = ctx.scale[fresh]
+            hist = ctx.history_y.last(ctx.history_y.length)[fresh]
+            r = hist - ctx.level[fresh][:, None]
+            self._c0[fresh] = np.mean(r * r, axis=1)
+            self._c1[fresh] = np.mean(r[:, 1:] * r[:, :-1], axis=1)
+            self._prev[fresh] = r[:, -1]
+        mu = self._mu
+        rho = np.clip(self._c1 / np.maximum(self._c0, 1e-300), 0.0, RHO_MAX)
+        short = np.maximum(self._spread, ctx.scale)
+        sigma = short * np.sqrt((1.0 + rho) / (1.0 - rho))
+        e = np.clip((ctx.y - mu) / sigma, -CLIP, CLIP)
+        r = np.clip(ctx.y - mu, -CLIP * short, CLIP * short)
+        self._c0 = self._c0 + RHO_ALPHA * (r * r - self._c0)
+        self._c1 = self._c1 + RHO_ALPHA * (r * self._prev - self._c1)
+        self._prev = r
+        self._pos = np.maximum(0.0, self._pos + e - DRIFT)
+        self._neg = np.maximum(0.0, self._neg - e - DRIFT)
+        stat = np.maximum(self._pos, self._neg)
+        candidate = stat >= self.threshold
+        low, high = mu + ctx.s - DRIFT * sigma, mu + ctx.s + DRIFT * sigma
+        self._mu = mu + ALPHA * (np.clip(ctx.y, mu - CLIP * sigma, mu + CLIP * sigma) - mu)
+        self._spread = self._spread + SPREAD_ALPHA * (1.2533 * np.abs(r) - self._spread)
+        if candidate.any():
+            recent = np.concatenate([ctx.history_y.last(RESTART_POINTS - 1), ctx.y[:, None]], axis=1)
+            self._mu[candidate] = np.median(recent[candidate], axis=1)
+            self._pos[candidate] = 0.0
+            self._neg[candidate] = 0.0
+        return TestStep(squash(stat, self.threshold), candidate, low, high, no_eta(ctx.y.size))

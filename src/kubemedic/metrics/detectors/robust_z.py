@@ -1,0 +1,38 @@
+"""The point test: how many robust standard deviations the new point lies from the baseline level.
+
+    z = (y - level) / scale        (level = rolling median, scale = MAD-based spread)
+
+It raises a candidate when |z| >= THRESHOLD and re-arms once |z| < THRESHOLD * REARM, so a level
+shift (which keeps |z| high until the rolling median has caught up) raises one alarm, not one per point.
+Catches: spikes, drops, and level shifts larger than the threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kubemedic.metrics.baseline import StepContext
+from kubemedic.metrics.contract import TestSettings, TestStep, hysteresis, no_eta, squash
+
+THRESHOLD = 7.0
+REARM = 0.5
+
+
+class ZTest:
+    name = "zscore"
+
+    def __init__(self, rows: int, settings: TestSettings) -> None:
+        self.threshold = THRESHOLD / settings.sensitivity
+        self._armed = np.ones(rows, dtype=bool)
+
+    def step(self, ctx: StepContext) -> TestStep:
+        stat = np.abs(ctx.y - ctx.level) / ctx.scale
+        candidate = hysteresis(self._armed, stat, self.threshold, self.threshold * REARM)
+        reach = self.threshold * ctx.scale
+        return TestStep(
+            squash(stat, self.threshold),
+            candidate,
+            ctx.expected - reach,
+            ctx.expected + reach,
+            no_eta(ctx.y.size),
+        )

@@ -1,0 +1,48 @@
+"""The variance test: the series got noisier than it usually is.
+
+Spread is measured on successive differences, |y[i] - y[i-1]|, whose median ignores the level (a shift
+is one large difference among many) and a lone spike (two large differences): only a lasting change in
+noise moves it. The recent spread is that median over the last SHORT points; the usual spread is a slow
+average of it (ALPHA per point). A candidate is raised when recent / usual >= RATIO, re-armed when the
+ratio is back under the midpoint.
+Catches: variance changes (a flapping dependency, a noisy neighbour, retries).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kubemedic.metrics.baseline import StepContext
+from kubemedic.metrics.contract import TestSettings, TestStep, hysteresis, no_eta, squash
+
+SHORT = 30
+RATIO = 3.0
+ALPHA = 1.0 / 240.0
+FLOOR = (
+    0.1  # of the baseline scale: quantized series whose differences are mostly 0 are not "infinitely" noisy
+)
+
+
+class VarianceTest:
+    name = "variance"
+
+    def __init__(self, rows: int, settings: TestSettings) -> None:
+        self.threshold = 1.0 + (RATIO - 1.0) / settings.sensitivity
+        self._usual = np.full(rows, np.nan)
+        self._armed = np.ones(rows, dtype=bool)
+
+    def step(self, ctx: StepContext) -> TestStep:
+        recent = np.concatenate([ctx.history_y.last(SHORT), ctx.y[:, None]], axis=1)
+        spread = np.median(np.abs(np.diff(recent, axis=1)), axis=1)
+        fresh = np.isnan(self._usual)
+        if fresh.any():
+            wide = ctx.history_y.last(ctx.history_y.length if ctx.n >= ctx.history_y.length else SHORT)
+            self._usual[fresh] = np.median(np.abs(np.diff(wide[fresh], axis=1)), axis=1)
+        floor = FLOOR * ctx.scale
+        ratio = (spread + floor) / (self._usual + floor)
+        candidate = hysteresis(self._armed, ratio, self.threshold, (1.0 + self.threshold) / 2.0)
+        self._usual = self._usual + ALPHA * (spread - self._usual)
+        # Expected range: the usual noise band around the level (median |diff| ~ 0.954 sigma, Gaussian).
+        band = self.threshold * (self._usual / 0.954 + floor) * 3.0
+        score = squash(np.maximum(ratio - 1.0, 0.0), self.threshold - 1.0)
+        return TestStep(score, candidate, ctx.expected - band, ctx.expected + band, no_eta(ctx.y.size))

@@ -1,0 +1,158 @@
+"""Detector banks: one detector run over many series at once, and the single-series stream on top.
+
+A detector is a baseline (seasonal or not) plus one or more tests over its residuals (`DetectorSpec`).
+`DetectorBank` keeps the state of `rows` series in numpy arrays and advances all of them by one point
+per `update` - the path a collector uses for thousands of series. `StreamingDetector` is a bank of one
+row with a scalar interface, `update(timestamp, value) -> Detection`: the same code, so the two paths
+cannot disagree.
+
+Warm-up: no test runs (score 0, no alarm) until `warmup` points have been seen, the longest window any
+test needs. After an alarm the bank stays quiet for `gap` points: several tests noticing one event
+(a shift is a z-score outlier, then a CUSUM run, ...) raise one alarm, not a burst.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kubemedic.metrics.baseline import Baseline, BaselineConfig
+from kubemedic.metrics.contract import TestFactory, TestSettings
+from kubemedic.metrics.detection import Detection
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorSpec:
+    """A named detector: which baseline, which tests, and the one-line description users see."""
+
+    name: str
+    summary: str
+    tests: tuple[TestFactory, ...]
+    seasonal: bool = True
+    window: int = 120
+    warmup: int = 240
+    gap: int = 120
+
+    def baseline(self) -> BaselineConfig:
+        return BaselineConfig(
+            window=self.window, history=max(self.warmup, self.window), seasonal=self.seasonal
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BankStep:
+    """One update of every series, arrays of shape (rows,). `reason` indexes `reasons`."""
+
+    score: FloatArray
+    fired: BoolArray
+    reason: IntArray
+    reasons: tuple[str, ...]
+    expected: FloatArray
+    low: FloatArray
+    high: FloatArray
+    eta: FloatArray
+    window_start: FloatArray
+    window_end: FloatArray
+
+
+class DetectorBank:
+    """One detector over `rows` series; each `update` gives every series one new point."""
+
+    def __init__(self, spec: DetectorSpec, rows: int, settings: TestSettings | None = None) -> None:
+        if rows < 1:
+            raise ValueError("a bank needs at least one series")
+        self.spec = spec
+        self.rows = rows
+        self.settings = settings or TestSettings()
+        self._baseline = Baseline(rows, spec.baseline())
+        self._tests = [factory(rows, self.settings) for factory in spec.tests]
+        self._names = tuple(t.name for t in self._tests)
+        self._last_alarm = np.full(rows, -(10**9), dtype=np.int64)
+
+    def update(self, t: FloatArray, x: FloatArray) -> BankStep:
+        t = np.asarray(t, dtype=np.float64)
+        x = np.asarray(x, dtype=np.float64)
+        if t.shape != (self.rows,) or x.shape != (self.rows,):
+            raise ValueError(f"expected {self.rows} timestamps and values, got {t.shape} and {x.shape}")
+        ctx = self._baseline.prepare(t, x)
+        n = ctx.n
+        rows = self.rows
+        nan = np.full(rows, np.nan)
+        if n < self.spec.warmup:
+            self._baseline.commit(ctx)
+            return BankStep(
+                np.zeros(rows), np.zeros(rows, dtype=bool), np.zeros(rows, dtype=np.int64),
+                self._names, ctx.expected, nan, nan, nan, nan, nan,
+            )  # fmt: skip
+        steps = [test.step(ctx) for test in self._tests]
+        scores = np.stack([s.score for s in steps])
+        candidates = np.stack([s.candidate for s in steps])
+        # The reason is the strongest test among those that want an alarm, else the strongest overall.
+        ranked = np.where(candidates, scores + 1.0, scores)
+        reason = np.argmax(ranked, axis=0)
+        pick = np.arange(rows)
+        score = scores[reason, pick]
+        fired = candidates.any(axis=0) & (n - self._last_alarm >= self.spec.gap)
+        self._last_alarm[fired] = n
+        eta = np.stack([s.eta for s in steps])
+        eta_any = np.nanmin(eta, axis=0) if np.isfinite(eta).any() else nan
+        window = ctx.history_t.last(self.spec.window)
+        self._baseline.commit(ctx)
+        return BankStep(
+            score,
+            fired,
+            reason.astype(np.int64),
+            self._names,
+            ctx.expected,
+            np.stack([s.low for s in steps])[reason, pick],
+            np.stack([s.high for s in steps])[reason, pick],
+            eta_any,
+            window[:, 0],
+            window[:, -1],
+        )
+
+
+class StreamingDetector:
+    """One series, one point at a time: `update(timestamp, value) -> Detection`.
+
+    Timestamps are seconds since the epoch and must not go backwards; values must be finite.
+    """
+
+    def __init__(self, spec: DetectorSpec, settings: TestSettings | None = None) -> None:
+        self.spec = spec
+        self._bank = DetectorBank(spec, 1, settings)
+        self._last_t = -math.inf
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def update(self, timestamp: float, value: float) -> Detection:
+        if not math.isfinite(value):
+            raise ValueError(f"value {value!r} is not a finite number")
+        if not math.isfinite(timestamp) or timestamp < self._last_t:
+            raise ValueError(f"timestamp {timestamp!r} goes back in time (last {self._last_t!r})")
+        self._last_t = timestamp
+        step = self._bank.update(np.array([timestamp]), np.array([value]))
+        eta = float(step.eta[0])
+        return Detection(
+            timestamp=timestamp,
+            value=value,
+            score=float(step.score[0]),
+            fired=bool(step.fired[0]),
+            detector=self.spec.name,
+            reason=step.reasons[int(step.reason[0])],
+            expected=float(step.expected[0]),
+            low=float(step.low[0]),
+            high=float(step.high[0]),
+            window_start=float(step.window_start[0]),
+            window_end=float(step.window_end[0]),
+            eta_seconds=eta if math.isfinite(eta) else None,
+        )

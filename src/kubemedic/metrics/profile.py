@@ -1,0 +1,115 @@
+"""Time-of-day profile: the daily shape of many series, cheap enough to update on every point.
+
+A day is cut into `buckets` slots by the timestamp's time of day (UTC). For each of the last `days`
+complete days the profile keeps each slot's mean; the shape of one day is its slot means minus that
+day's mean, and the profile's shape at a slot is the median of those over the days held (with an
+even number of days: only what the two middle days agree on). The median over days means one odd
+day (an outage, a holiday, an anomaly, a step in a counter) does not bend tomorrow's expectation, and
+subtracting each day's own mean means a level shift does not either: the level is tracked
+elsewhere (the baseline's rolling median); this only says "at 09:30 it is usually 12 above the day".
+
+Between slot centres the shape is interpolated linearly, so a smooth daily curve is followed without
+steps. No STL, no FFT: a lookup is O(days) and a point's update is O(1), O(buckets) once a day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+DAY_SECONDS = 86_400.0
+
+
+class DailyProfile:
+    """Slot means of the last `days` days for `rows` series; `shape(t)` is the expected offset at t."""
+
+    def __init__(self, rows: int, buckets: int = 48, days: int = 5) -> None:
+        self.buckets = buckets
+        self.days = days
+        self.bucket_seconds = DAY_SECONDS / buckets
+        self._sums: FloatArray = np.zeros((rows, days, buckets))
+        self._counts: FloatArray = np.zeros((rows, days, buckets))
+        self._slot_day: IntArray = np.full((rows, days), -(10**9), dtype=np.int64)
+        self._day_mean: FloatArray = np.full((rows, days), np.nan)
+        self._current_day: IntArray = np.full(rows, -(10**9), dtype=np.int64)
+        self._rows = np.arange(rows)
+
+    def roll(self, t: FloatArray) -> None:
+        """Close the day of every series whose timestamp t entered a new day (call before `shape`)."""
+        day = np.floor(t / DAY_SECONDS).astype(np.int64)
+        moved = day != self._current_day
+        if not moved.any():
+            return
+        rows = self._rows[moved]
+        self._close(rows)
+        slot = day[moved] % self.days
+        self._sums[rows, slot, :] = 0.0
+        self._counts[rows, slot, :] = 0.0
+        self._slot_day[rows, slot] = day[moved]
+        self._day_mean[rows, slot] = np.nan
+        self._current_day[rows] = day[moved]
+
+    def _close(self, rows: IntArray) -> None:
+        """A day is usable when at least half its slots saw a point; its mean is over those slots."""
+        old = self._current_day[rows]
+        started = old > -(10**9)
+        rows, old = rows[started], old[started]
+        if rows.size == 0:
+            return
+        slot = old % self.days
+        counts = self._counts[rows, slot, :]
+        seen = counts > 0
+        means = np.where(seen, self._sums[rows, slot, :] / np.maximum(counts, 1.0), 0.0)
+        n_seen = seen.sum(axis=1)
+        day_mean = means.sum(axis=1) / np.maximum(n_seen, 1)
+        self._day_mean[rows, slot] = np.where(n_seen * 2 >= self.buckets, day_mean, np.nan)
+
+    def add(self, t: FloatArray, x: FloatArray) -> None:
+        """Count x (already clipped by the caller so one outlier cannot pull a slot) in t's slot."""
+        day = np.floor(t / DAY_SECONDS)
+        bucket = np.minimum(
+            ((t - day * DAY_SECONDS) // self.bucket_seconds).astype(np.int64), self.buckets - 1
+        )
+        slot = day.astype(np.int64) % self.days
+        self._sums[self._rows, slot, bucket] += x
+        self._counts[self._rows, slot, bucket] += 1.0
+
+    def shape(self, t: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """The expected offset from the day's mean at t, and whether any complete day backs it."""
+        day = np.floor(t / DAY_SECONDS)
+        pos = (t - day * DAY_SECONDS) / self.bucket_seconds - 0.5
+        left = np.floor(pos)
+        weight = pos - left
+        b0 = left.astype(np.int64) % self.buckets
+        b1 = (b0 + 1) % self.buckets
+        usable = (
+            np.isfinite(self._day_mean)
+            & (self._slot_day < day.astype(np.int64)[:, None])
+            & (self._slot_day >= day.astype(np.int64)[:, None] - self.days)
+        )
+        s0 = self._median_over_days(b0, usable)
+        s1 = self._median_over_days(b1, usable)
+        ok0, ok1 = np.isfinite(s0), np.isfinite(s1)
+        both = (1.0 - weight) * np.where(ok0, s0, 0.0) + weight * np.where(ok1, s1, 0.0)
+        value = np.where(ok0 & ok1, both, np.where(ok0, s0, np.where(ok1, s1, 0.0)))
+        return value, ok0 | ok1
+
+    def _median_over_days(self, bucket: IntArray, usable: BoolArray) -> FloatArray:
+        counts = self._counts[self._rows, :, bucket]
+        offsets = self._sums[self._rows, :, bucket] / np.maximum(counts, 1.0) - self._day_mean
+        offsets = np.where(usable & (counts > 0), offsets, np.nan)
+        ordered = np.sort(offsets, axis=1)
+        n = np.isfinite(ordered).sum(axis=1)
+        lo = np.maximum((n - 1) // 2, 0)
+        hi = np.maximum(n // 2, 0)
+        a = np.take_along_axis(ordered, lo[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(ordered, hi[:, None], axis=1)[:, 0]
+        # An even number of days has two middle values: keep only what both agree on (the smaller
+        # offset if they have the same sign, else 0), so one odd day of two - or two of four - cannot
+        # invent a daily pattern. An odd number of days has one median, which outvotes odd days.
+        agreed = np.where(a * b > 0, np.where(np.abs(a) < np.abs(b), a, b), 0.0)
+        return np.where(n > 0, np.where(n % 2 == 0, agreed, a), np.nan)
