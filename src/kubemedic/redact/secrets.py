@@ -105,13 +105,19 @@ RULES: tuple[Rule, ...] = (
         "secret", _rx(rf"(?im)^[ \t]*(?:-[ \t]+)?{_KEY}[ \t]*:[ \t]+([^\n]*?)(?:[ \t]+#.*)?[ \t]*$"), group=1
     ),
     # KEY=value (env, logfmt, query strings, flags) and --key value
-    Rule("secret", _rx(rf"(?i)(?<![A-Za-z0-9_]){_KEY}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s&;,\"')]+)"), group=1),
+    Rule(
+        "secret",
+        _rx(
+            rf"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+\s*=){_KEY}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s&;,\"')]+)"
+        ),
+        group=1,
+    ),
     Rule("secret", _rx(rf"(?i)(?<![A-Za-z0-9_-])--{_KEY}[ \t]+([^\s-][^\s]*)"), group=1),
 )
 
 # Kubernetes Secret manifests: every value under data:/stringData: is secret, whatever its key.
 _SECRET_KIND = re.compile(r"(?i)(?:^|[\s{,])[\"']?kind[\"']?\s*:\s*[\"']?Secret\b")
-_YAML_DATA_KEY = re.compile(r"^([ \t]*)(?:data|stringData):[ \t]*$")
+_YAML_DATA_KEY = re.compile(r"^([ \t]*(?:-[ \t]+)?)(?:data|stringData):[ \t]*$")
 _YAML_ENTRY = re.compile(r"^([ \t]*[\"']?[A-Za-z0-9_.-]+[\"']?[ \t]*:)[ \t]*(\S.*)?$")
 _JSON_DATA_BLOCK = re.compile(r"\"(?:data|stringData)\"\s*:\s*\{([^{}]*)\}")
 _JSON_ENTRY = re.compile(r"(\"[^\"]*\"\s*:\s*)\"((?:[^\"\\]|\\.)*)\"")

@@ -207,3 +207,12 @@ def test_masking_is_idempotent() -> None:
 
 def test_empty_text() -> None:
     assert mask_secrets("") == ""
+
+
+def test_secret_data_inside_a_list_item() -> None:
+    text = (
+        "apiVersion: v1\nitems:\n- kind: Secret\n  metadata:\n    name: a\n"
+        "- data:\n    token: c2VjcmV0\n  kind: Secret\n"
+    )
+    masked = mask_secrets(text)
+    assert "c2VjcmV0" not in masked and "  kind: Secret" in masked
