@@ -86,7 +86,7 @@ class ClusterMonitor:
         self._client: Any = None
         self.on_change = on_change
         # troubled pods' logs are read once per container instance, not once per analysis
-        self.logs_cache = (logs_cache or LogsCache()) if cache_logs else None
+        self.logs_cache = (logs_cache if logs_cache is not None else LogsCache()) if cache_logs else None
 
     def _changed(self, change: Change) -> None:
         self._pending += 1
