@@ -10,8 +10,8 @@ Trimming keeps what an answer cannot do without: every system message and the la
 (the question). Other messages are dropped lowest `priority` first, then oldest first. An assistant
 message that asked for tools and the tool results answering it go or stay together - a tool result
 without its call is rejected by OpenAI-compatible servers. If the kept messages alone are still too
-long, the longest of them is cut in the middle (head and tail kept: a fenced block keeps its end
-marker) until everything fits.
+long, the longest non-system message (then the system message) is cut in the middle - head and
+tail kept, so a fenced block keeps its end marker - until everything fits.
 """
 
 from __future__ import annotations
@@ -111,7 +111,10 @@ def _cut_longest(kept: list[ChatMessage], budget: int) -> tuple[list[ChatMessage
     cut_total = 0
     while sum(message_tokens(m) for m in kept) > budget:
         over_chars = (sum(message_tokens(m) for m in kept) - budget) * CHARS_PER_TOKEN
-        index = max(range(len(kept)), key=lambda i: len(kept[i].content))
+        # the question or context before the system message: that holds the rules of the answer
+        index = max(range(len(kept)), key=lambda i: (kept[i].role != "system", len(kept[i].content)))
+        if len(kept[index].content) < 200:
+            index = max(range(len(kept)), key=lambda i: len(kept[i].content))
         content = kept[index].content
         note_len = len(_CUT_NOTE.format(n=len(content)))
         cut = min(len(content), over_chars + note_len)

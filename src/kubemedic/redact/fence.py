@@ -27,8 +27,8 @@ _HEADER = (
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_ANGLE_OPEN = re.compile(r"<{2,}")
-_ANGLE_CLOSE = re.compile(r">{2,}")
+_ANGLE_OPEN = re.compile(r"<{3,}")  # a run of 3+ is what a marker needs; `<<` stays
+_ANGLE_CLOSE = re.compile(r">{3,}")
 _MARKER_WORD = re.compile(r"untrusted[\s_-]*data", re.IGNORECASE)
 _SOURCE_CHARS = re.compile(r"[^A-Za-z0-9 ._/:()@,=+-]")
 

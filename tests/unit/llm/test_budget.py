@@ -73,3 +73,10 @@ def test_tools_count_against_the_budget() -> None:
     messages = [SYSTEM, _context("ctx", 600), QUESTION]
     assert fit_to_budget(messages, 400).dropped == 0
     assert fit_to_budget(messages, 400, [tool]).dropped == 1
+
+
+def test_the_system_message_is_cut_last() -> None:
+    system = ChatMessage.system("RULES " + "r" * 3000)
+    question = ChatMessage.user("Q " + "q" * 3000)
+    fitted = fit_to_budget([system, question], 1200)
+    assert fitted.messages[0] == system and "cut to fit" in fitted.messages[1].content

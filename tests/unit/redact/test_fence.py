@@ -49,3 +49,8 @@ def test_source_label_cannot_break_the_header() -> None:
 def test_ordinary_text_is_unchanged() -> None:
     line = "2026-11-24T12:00:00Z GET /api/v1/orders 200 12ms a=b if x < y and y > z"
     assert neutralize(line) == line
+
+
+def test_two_angle_brackets_are_left_alone() -> None:
+    assert neutralize("std::cout << x >> y; cat <<EOF") == "std::cout << x >> y; cat <<EOF"
+    assert neutralize("<<<<x>>>") == "\u2039\u2039\u2039\u2039x\u203a\u203a\u203a"
