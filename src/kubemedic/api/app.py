@@ -64,7 +64,11 @@ def create_app(
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
     assistant: AssistantService | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="kubemedic", version=__version__)
+    app = FastAPI(
+        title="kubemedic",
+        version=__version__,
+        responses=problems.documented(*problems.COMMON_ERRORS),
+    )
     problems.install(app)
     if cors_origins:
         app.add_middleware(

@@ -97,7 +97,11 @@ def assistant_router(
                 yield b"event: answer\ndata: %s\n\n" % orjson.dumps(answer_dict(piece.answer))
         yield b"event: done\ndata: {}\n\n"
 
-    @router.post("/api/v1/ask", response_model=None)
+    @router.post(
+        "/api/v1/ask",
+        response_model=None,
+        responses={200: {"content": {"text/event-stream": {"schema": {"type": "object"}}}}},
+    )
     async def ask(body: AskBody, request: Request, _c: Viewer) -> dict[str, Any] | StreamingResponse:
         """Answer a question about a cluster; `stream: true` or `Accept: text/event-stream` for SSE."""
         facts = facts_for(body.cluster, body.namespace)

@@ -43,10 +43,46 @@ def install(app: FastAPI) -> None:
         return problem(request, 400, "Bad request", str(exc))
 
 
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI `responses` for error codes, each answered as problem+json."""
+    return {
+        code: {
+            "description": _TITLES.get(code, "Error"),
+            "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}},
+        }
+        for code in codes
+    }
+
+
+# What any API route may answer besides its success: bad input, auth, missing, too big, too fast,
+# no cluster read yet.
+COMMON_ERRORS = (400, 401, 403, 404, 413, 422, 429, 503)
+
 _TITLES = {
     400: "Bad request",
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    413: "Payload too large",
+    422: "Invalid request",
+    429: "Too many requests",
+    503: "Unavailable",
 }
