@@ -116,3 +116,5 @@ async def test_restarts_events_rollout_and_delete_reach_the_timeline(tmp_path: P
         "objects that existed before the monitor started are not 'created'"
     )
     assert recorder.stats.flushes < recorder.stats.changes, "writes are batched"
+    cache = monitor.logs_cache
+    assert cache is not None and cache.stats.hits > 0, "crash-looping pods' logs come from the cache"

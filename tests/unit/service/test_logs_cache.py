@@ -11,7 +11,7 @@ import pytest
 from kubemedic.cluster.fetch import wanted_logs
 from kubemedic.service.logs_cache import LogsCache
 from kubemedic.state import LogKey
-from tests.factory import cstatus, pod, running, state, terminated, waiting
+from tests.factory import NOW, cstatus, pod, running, state, terminated, waiting
 
 pytestmark = pytest.mark.anyio
 
@@ -109,3 +109,15 @@ async def test_the_cache_is_bounded_least_recently_used_first() -> None:
     assert len(cache) == 3 and cache.stats.evictions == 2
     await cache.read(None, s, [LogKey("shop", "p-0", "app", True)])
     assert len(cluster.reads) == 6, "p-0 was evicted, so it is read again"
+
+
+def test_the_monitor_uses_the_cache_it_is_given_even_when_empty() -> None:
+    from kubemedic.cluster.client import ClusterTarget
+    from kubemedic.service.monitor import ClusterMonitor
+
+    cache = LogsCache()
+    store: Any = None  # never touched by the constructor
+    monitor = ClusterMonitor(ClusterTarget(), store, clock=lambda: NOW, logs_cache=cache)
+    assert monitor.logs_cache is cache
+    off = ClusterMonitor(ClusterTarget(), store, clock=lambda: NOW, cache_logs=False)
+    assert off.logs_cache is None
