@@ -119,6 +119,8 @@ RULES: tuple[Rule, ...] = (
 _SECRET_KIND = re.compile(r"(?i)(?:^|[\s{,])[\"']?kind[\"']?\s*:\s*[\"']?Secret\b")
 _YAML_DATA_KEY = re.compile(r"^([ \t]*(?:-[ \t]+)?)(?:data|stringData):[ \t]*$")
 _YAML_ENTRY = re.compile(r"^([ \t]*[\"']?[A-Za-z0-9_.-]+[\"']?[ \t]*:)[ \t]*(\S.*)?$")
+_YAML_KIND_SECRET = re.compile(r"^[ \t]*(?:-[ \t]+)*[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?Secret[\"']?[ \t]*$")
+_JSON_KIND_SECRET = re.compile(r"\"kind\"\s*:\s*\"Secret\"")
 _JSON_DATA_BLOCK = re.compile(r"\"(?:data|stringData)\"\s*:\s*\{([^{}]*)\}")
 _JSON_ENTRY = re.compile(r"(\"[^\"]*\"\s*:\s*)\"((?:[^\"\\]|\\.)*)\"")
 
@@ -174,42 +176,130 @@ def _replacer(rule: Rule) -> Callable[[re.Match[str]], str]:
 
 
 def _mask_secret_data(text: str) -> str:
-    """Values under `data:` / `stringData:` in a text that holds a Secret manifest (YAML or JSON).
+    """Values under `data:` / `stringData:` of Secret objects in YAML or JSON text.
 
-    In YAML the block is every following line indented deeper than `data:`; entries keep their key,
-    continuation lines of multi-line values are masked whole.
+    Only the data of an object whose own `kind` is Secret is masked: a `kubectl get -o yaml` list of
+    Secrets and ConfigMaps keeps the ConfigMaps readable (their values are often the evidence).
+    Empty values stay (they say only that a key exists).
     """
+    return _mask_json_secret_data(_mask_yaml_secret_data(text))
+
+
+def _mask_yaml_secret_data(text: str) -> str:
+    """In YAML the block is every line below `data:` indented deeper; entries keep their key,
+    continuation lines of multi-line values are masked whole."""
     mark = MARK.format("secret-data")
     lines = text.split("\n")
-    out: list[str] = []
-    block_indent: int | None = None
-    entry_indent: int | None = None
-    for line in lines:
-        indent = len(line) - len(line.lstrip(" \t"))
-        if block_indent is not None and line.strip() and indent > block_indent:
-            if entry_indent is None:
-                entry_indent = indent
-            entry = _YAML_ENTRY.match(line)
-            if indent == entry_indent and entry:
-                value = entry.group(2) or ""
-                keep = not value or value.startswith("[REDACTED:")
-                out.append(line if keep else f"{entry.group(1)} {mark}")
-            else:
-                out.append(line[:indent] + mark)
-            continue
-        if block_indent is not None and line.strip():
-            block_indent = entry_indent = None
+    columns = [_key_column(line) for line in lines]
+    out = list(lines)
+    for i, line in enumerate(lines):
         found = _YAML_DATA_KEY.match(line)
-        if found:
-            block_indent = len(found.group(1))
-        out.append(line)
-    text = "\n".join(out)
+        if not found or not _yaml_object_is_secret(lines, columns, i):
+            continue
+        column = len(found.group(1))
+        entry_column: int | None = None
+        for k in range(i + 1, len(lines)):
+            body = lines[k]
+            if not body.strip():
+                continue
+            indent = len(body) - len(body.lstrip(" \t"))
+            if indent <= column:
+                break
+            entry_column = indent if entry_column is None else entry_column
+            entry = _YAML_ENTRY.match(body)
+            if indent == entry_column and entry:
+                value = (entry.group(2) or "").strip()
+                if value and value not in ("''", '""', "null", "~") and not value.startswith("[REDACTED:"):
+                    out[k] = f"{entry.group(1)} {mark}"
+            elif indent != entry_column:
+                out[k] = body[:indent] + mark
+    return "\n".join(out)
+
+
+def _key_column(line: str) -> int:
+    """Column where a line's mapping key starts (`- kind: X` counts the dash as indentation); -1 if blank."""
+    stripped = line.lstrip(" \t")
+    if not stripped:
+        return -1
+    column = len(line) - len(stripped)
+    while stripped.startswith("- "):
+        rest = stripped[2:].lstrip(" ")
+        column += len(stripped) - len(rest)
+        stripped = rest
+    return column
+
+
+def _yaml_object_is_secret(lines: list[str], columns: list[int], index: int) -> bool:
+    """Whether the mapping that holds line `index` has `kind: Secret` among its own keys."""
+    column = columns[index]
+
+    def starts_item(k: int) -> bool:
+        return lines[k].lstrip(" \t").startswith("- ") and columns[k] == column
+
+    def ends(k: int) -> bool:
+        return lines[k].startswith("---") or 0 <= columns[k] < column
+
+    def is_kind_secret(k: int) -> bool:
+        return columns[k] == column and bool(_YAML_KIND_SECRET.match(lines[k]))
+
+    k = index
+    while k > 0 and not starts_item(k):  # up to the mapping's first line
+        k -= 1
+        if columns[k] < 0:
+            continue
+        if ends(k):
+            break
+        if is_kind_secret(k):
+            return True
+    for k in range(index + 1, len(lines)):
+        if columns[k] < 0:
+            continue
+        if ends(k) or starts_item(k):
+            break
+        if is_kind_secret(k):
+            return True
+    return False
+
+
+def _mask_json_secret_data(text: str) -> str:
+    mark = MARK.format("secret-data")
 
     def json_block(match: re.Match[str]) -> str:
-        body = _JSON_ENTRY.sub(lambda m: f'{m.group(1)}"{mark}"', match.group(1))
+        if not _json_object_is_secret(text, match.start()):
+            return match.group(0)
+        body = _JSON_ENTRY.sub(
+            lambda m: m.group(0) if not m.group(2) else f'{m.group(1)}"{mark}"', match.group(1)
+        )
         return match.group(0)[: match.start(1) - match.start()] + body + "}"
 
     return _JSON_DATA_BLOCK.sub(json_block, text)
+
+
+def _json_object_is_secret(text: str, position: int) -> bool:
+    """Whether the JSON object around `position` has `"kind": "Secret"` at its own level."""
+    depth = 0
+    start = position
+    while start > 0:  # walk back to the unmatched `{` (strings with braces are rare in manifests)
+        start -= 1
+        char = text[start]
+        if char == "}":
+            depth += 1
+        elif char == "{":
+            if depth == 0:
+                break
+            depth -= 1
+    depth = 0
+    own: list[str] = []
+    for char in text[start + 1 :]:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0:
+            own.append(char)
+    return bool(_JSON_KIND_SECRET.search("".join(own)))
 
 
 _DEFAULT = SecretMasker()

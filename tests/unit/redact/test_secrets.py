@@ -216,3 +216,27 @@ def test_secret_data_inside_a_list_item() -> None:
     )
     masked = mask_secrets(text)
     assert "c2VjcmV0" not in masked and "  kind: Secret" in masked
+
+
+def test_in_a_list_only_the_secrets_data_is_masked() -> None:
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: api-config\n"
+        "  data:\n    DB_HOST: postgres.shop.svc\n    FEATURE_X: 'true'\n"
+        "- apiVersion: v1\n  data:\n    dsn: cG9zdGdyZXM6Ly9hcHA6aHVudGVyMg==\n    username: ''\n"
+        "  kind: Secret\n  metadata:\n    name: db-creds\n"
+        "- kind: ConfigMap\n  data:\n    LOG_LEVEL: debug\n"
+    )
+    masked = mask_secrets(text)
+    assert "cG9zdGdyZXM6Ly9hcHA6aHVudGVyMg==" not in masked and "dsn: [REDACTED:secret-data]" in masked
+    assert "username: ''" in masked  # an empty value says only that the key exists
+    assert "DB_HOST: postgres.shop.svc" in masked and "LOG_LEVEL: debug" in masked
+
+
+def test_json_list_masks_only_secret_objects() -> None:
+    items = [
+        {"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"DB_HOST": "postgres"}},
+        {"kind": "Secret", "metadata": {"name": "s"}, "data": {"token": "c2VjcmV0LXRva2Vu", "empty": ""}},
+    ]
+    masked = mask_secrets(json.dumps({"kind": "List", "items": items}))
+    assert "c2VjcmV0LXRva2Vu" not in masked and '"DB_HOST": "postgres"' in masked and '"empty": ""' in masked
