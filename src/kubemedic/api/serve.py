@@ -51,6 +51,8 @@ class ServeConfig:
     redis_url: str = ""  # with PostgreSQL: several replicas share the watch, the stream and the rate limits
     replica_id: str = ""  # default: host-pid
     lease_poll_s: float = 2.0  # how often a standby replica tries to take over
+    rate_limit: float = 20.0  # requests per second per API key (or client IP); 0 = no limit
+    rate_burst: float = 40.0
     retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
     summary_every_s: float = 60.0
 
@@ -207,11 +209,15 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             checks["clusters"] = {access.cluster: cluster}
             return checks
 
-        limiter: Limiter = RateLimiter()
-        if redis is not None:
-            from kubemedic.store.redis_link import RedisRateBuckets
+        limiter: Limiter | None = None
+        if config.rate_limit > 0:
+            local = RateLimiter(rate=config.rate_limit, burst=max(1.0, config.rate_burst))
+            limiter = local
+            if redis is not None:
+                from kubemedic.store.redis_link import RedisRateBuckets
 
-            limiter = SharedRateLimiter(RedisRateBuckets(redis, rate=20.0, burst=40.0), RateLimiter())
+                shared = RedisRateBuckets(redis, rate=local.rate, burst=local.burst)
+                limiter = SharedRateLimiter(shared, local)
         authn = Authenticator(store, dev=config.dev, jwt=config.jwt, tokenreview=access.review_token)
         app = create_app(
             authn=authn,

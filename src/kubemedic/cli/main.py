@@ -256,6 +256,11 @@ def serve(
             "one watches each cluster, every one streams every change.",
         ),
     ] = None,
+    rate_limit: Annotated[
+        float,
+        typer.Option("--rate-limit", help="Requests per second per API key or client IP (0 = unlimited)."),
+    ] = 20.0,
+    rate_burst: Annotated[float, typer.Option("--rate-burst", help="Requests allowed in a burst.")] = 40.0,
     replica_id: Annotated[
         str | None,
         typer.Option("--replica-id", help="This replica's name in leases and logs (default: host-pid)."),
@@ -294,6 +299,8 @@ def serve(
         redis_url=redis if redis is not None else settings.redis_url,
         replica_id=replica_id or "",
         retention_hours=settings.retention_hours,
+        rate_limit=rate_limit,
+        rate_burst=rate_burst,
     )
     from kubemedic.logging_setup import configure
 
