@@ -2,7 +2,7 @@
 
 Pattern-based, because the text comes from everywhere: log lines, events, annotations, env vars,
 pasted manifests, tool output. Each rule masks only the secret part and leaves the rest of the line
-readable, so `DB_PASSWORD=hunter2 connecting to db` becomes `DB_PASSWORD=[REDACTED:password]
+readable, so `DB_PASSWORD=hunter2 connecting to db` becomes `DB_PASSWORD=[REDACTED:secret]
 connecting to db` and the model still sees what the line was about.
 
 Rules run in order, most specific first (a PEM block before the key=value rule that would
@@ -14,7 +14,11 @@ diagnosis needs. Values that are references, not secrets (`${DB_PASSWORD}`, `$(T
 empty) are kept too.
 
 Exact values known to be secret (e.g. a Secret's data, when a caller has it) can be given to
-`SecretMasker(known_values=...)`; they are masked wherever they appear, also in base64 form.
+`SecretMasker(known_values=...)`; they are masked wherever they appear, verbatim or base64-encoded
+on their own (not when they are only part of a larger encoded blob - the patterns cover those).
+
+Kubernetes Secret manifests (YAML or JSON) get their `data`/`stringData` values masked whatever
+the keys are called - only for objects whose own `kind` is Secret.
 """
 
 from __future__ import annotations
