@@ -95,6 +95,8 @@ RULES: tuple[Rule, ...] = (
         _rx(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,30}://[^:/?#@\s\"']*:([^@/\s\"']+)@"),
         group=1,
     ),
+    # curl -u user:password, wget --user=... --password is the KEY=value rule below
+    Rule("password", _rx(r"(?<!\S)(?:-u|--user)(?:[ \t]+|=)[\"']?[^\s:\"']+:([^\s\"']+)"), group=1),
     # Kubernetes env vars: `- name: DB_PASSWORD` then `value: ...` (YAML) or {"name": ..., "value": ...}
     Rule(
         "secret",

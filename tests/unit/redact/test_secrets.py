@@ -112,6 +112,13 @@ PEM = (
             "value: debug",
         ),
         (
+            "curl -sf -u admin:s3cr3tpw https://es.logging.svc:9200/_cluster/health",
+            "s3cr3tpw",
+            "password",
+            "-u admin:",
+        ),
+        ('{"auths": {"ghcr.io": {"auth": "Ym90OnBAc3M="}}}', "Ym90OnBAc3M=", "secret", "ghcr.io"),
+        (
             '{"name": "STRIPE_API_KEY", "value": "rk_live_51Habc"}',
             "rk_live_51Habc",
             "secret",
