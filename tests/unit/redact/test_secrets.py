@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 
 import pytest
 
@@ -247,3 +248,18 @@ def test_json_list_masks_only_secret_objects() -> None:
     ]
     masked = mask_secrets(json.dumps({"kind": "List", "items": items}))
     assert "c2VjcmV0LXRva2Vu" not in masked and '"DB_HOST": "postgres"' in masked and '"empty": ""' in masked
+
+
+def test_random_mixtures_never_fail_and_mask_idempotently() -> None:
+    fragments = [
+        "password", "=", ": ", '"', "'", "token", " ", "\n", "Bearer ", "abc123def456ghi",
+        "eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiIxMjM0NTY3ODkwIn0", "postgres://", "u", ":", "p@ss", "@",
+        "host", PEM[:31], "MIIEv", PEM[-29:], "kind: Secret", "data:", "  ", "- ", "{", "}", ",",
+        "AKIAIOSFODNN7EXAMPLE", "sig=", "&", "?", "AccountKey=", ";", "--api-key", "name: DB_PASSWORD",
+        "value: x", "\\", "${X}", "-u admin:pw",
+    ]  # fmt: skip
+    rng = random.Random(42)
+    for _ in range(500):
+        text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 40)))
+        once = mask_secrets(text)
+        assert mask_secrets(once) == once, text
