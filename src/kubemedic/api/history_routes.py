@@ -32,7 +32,10 @@ def parse_instant(name: str, text: str | None, now: datetime) -> datetime | None
     value = text.strip()
     relative = _DURATION.match(value)
     if relative:
-        return now - timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
+        try:
+            return now - timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
+        except OverflowError:
+            raise InputError(f"{name}={text!r} reaches back further than a calendar can") from None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

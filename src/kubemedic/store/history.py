@@ -135,6 +135,7 @@ def _encode_cursor(at: datetime, seq: int) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         at, seq = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), int(seq)
+        when = datetime.fromisoformat(at)
+        return (utc(when) or when), int(seq)
     except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
         raise InputError(f"cursor {cursor!r} is not one this server handed out") from exc

@@ -373,6 +373,7 @@ def _encode_cursor(seen: datetime, fid: str) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         seen, fid = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(seen), str(fid)
+        when = datetime.fromisoformat(seen)
+        return (utc(when) or when), str(fid)  # a hand-made cursor may lack the offset
     except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
         raise InputError(f"cursor {cursor!r} is not one this server handed out") from exc

@@ -113,6 +113,7 @@ async def test_history_defaults_to_the_last_hour_and_takes_durations(client: htt
         ({"since": "1h", "until": "2h"}, "must be before until"),
         ({"since": "2026-11-24T12:00:00Z", "until": "2026-11-24T12:00:00Z"}, "must be before until"),
         ({"cursor": "garbage"}, "cursor"),
+        ({"since": "99999999999d"}, "further than a calendar"),
     ],
 )
 async def test_bad_history_parameters_are_400_problems(

@@ -3,8 +3,10 @@ deletes exactly what is older than the retention (and never what is still open).
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import pytest
 
 from kubemedic.domain import Finding, Incident, InputError, ObjectRef, Severity
@@ -85,6 +87,16 @@ async def test_summary_pages_return_every_row_once_even_with_equal_timestamps(st
                 break
             cursor = page.next_cursor
         assert sorted(seen) == list(range(7)) and len(seen) == 7
+
+
+async def test_a_hand_made_cursor_without_offset_is_read_as_utc(store_url: str) -> None:
+    naive = base64.urlsafe_b64encode(orjson.dumps(["2026-11-24T12:00:00", 0])).decode()
+    async with open_store(store_url) as store:
+        await store.history.add_summary(summary(1))
+        page = await store.history.summaries(cursor=naive)
+        assert [s.at for s in page.items] == [T0 + timedelta(minutes=1)]
+        findings = await store.findings(cursor=naive)
+        assert findings.items == ()
 
 
 async def test_bad_summary_queries_say_what_is_wrong(store_url: str) -> None:
