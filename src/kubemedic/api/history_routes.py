@@ -53,7 +53,10 @@ def window(
     end = parse_instant("until", until, now)
     start = parse_instant("since", since, now)
     if start is None and default is not None:
-        start = (end or now) - default
+        try:
+            start = (end or now) - default
+        except OverflowError:
+            raise InputError(f"until={until!r} is too early to look back from") from None
     if start is not None and end is not None and start >= end:
         raise InputError(f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
     return start, end

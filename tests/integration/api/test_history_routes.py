@@ -114,6 +114,7 @@ async def test_history_defaults_to_the_last_hour_and_takes_durations(client: htt
         ({"since": "2026-11-24T12:00:00Z", "until": "2026-11-24T12:00:00Z"}, "must be before until"),
         ({"cursor": "garbage"}, "cursor"),
         ({"since": "99999999999d"}, "further than a calendar"),
+        ({"until": "0001-01-01T00:10:00Z"}, "too early"),
     ],
 )
 async def test_bad_history_parameters_are_400_problems(
