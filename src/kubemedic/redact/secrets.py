@@ -66,12 +66,12 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule("jwt", _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
-    Rule("bearer-token", _rx(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/])"), group=1),
+    Rule("bearer-token", _rx(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{8,}=*[^\s\"']*)"), group=1),
     Rule(
         "authorization",
         _rx(
             r"(?i)\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?"
-            r"(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256)\s+)?([^\s\"',;]{8,})"
+            r"(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256)\s+)?([^\s\"']{8,})"
         ),
         group=1,
     ),
@@ -92,7 +92,8 @@ RULES: tuple[Rule, ...] = (
     Rule("azure-sas", _rx(r"(?i)[?&;]sig=([A-Za-z0-9%+/=_-]{10,})"), group=1),
     Rule(
         "password",  # scheme://user:password@host - the user stays, it helps to see who connected
-        _rx(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,30}://[^:/?#@\s\"']*:([^@/\s\"']+)@"),
+        # up to the last `@` before the host, so an unencoded `p@ss` is masked whole
+        _rx(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,30}://[^:/?#@\s\"']*:([^/\s\"']+)@(?=[^@/\s\"']*(?:[/?#\s\"']|$))"),
         group=1,
     ),
     # curl -u user:password, wget --user=... --password is the KEY=value rule below
@@ -110,12 +111,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "secret", _rx(rf"(?im)^[ \t]*(?:-[ \t]+)?{_KEY}[ \t]*:[ \t]+([^\n]*?)(?:[ \t]+#.*)?[ \t]*$"), group=1
     ),
-    # KEY=value (env, logfmt, query strings, flags) and --key value
+    # ?key=value in a query string: the value ends at the next parameter
+    Rule("secret", _rx(rf"(?i)[?&]{_KEY}=([^&#\s\"']+)"), group=1),
+    # KEY=value (env, logfmt, flags): the value runs to the next blank - passwords contain , ; & ) too
     Rule(
         "secret",
-        _rx(
-            rf"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+\s*=){_KEY}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s&;,\"')]+)"
-        ),
+        _rx(rf"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+\s*=){_KEY}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"']+)"),
         group=1,
     ),
     Rule("secret", _rx(rf"(?i)(?<![A-Za-z0-9_-])--{_KEY}[ \t]+([^\s-][^\s]*)"), group=1),

@@ -213,6 +213,25 @@ def test_masking_is_idempotent() -> None:
     assert SecretMasker(known_values=["hunter2"]).mask(once) == once
 
 
+@pytest.mark.parametrize(
+    ("text", "secret", "kept"),
+    [
+        ("postgres://app:p@ss;w0rd@db.shop.svc:5432/orders", "ss;w0rd", "@db.shop.svc:5432/orders"),
+        ("DB_PASSWORD=ab,cd;ef&gh)ij user=app", "cd;ef", "user=app"),
+        ("GET /cb?code=1&access_token=abcdef123&state=2 HTTP/1.1", "abcdef123", "&state=2 HTTP/1.1"),
+        ("Authorization: Bearer abcdefgh12345678;extra more", "extra", "more"),
+    ],
+)
+def test_punctuation_inside_a_secret_does_not_leak_its_tail(text: str, secret: str, kept: str) -> None:
+    masked = mask_secrets(text)
+    assert secret not in masked and kept in masked
+
+
+def test_urls_without_credentials_are_left_alone() -> None:
+    text = "fetch https://registry.npmjs.org:443/@types/node and https://medium.com/@user and http://db:5432"
+    assert mask_secrets(text) == text
+
+
 def test_empty_text() -> None:
     assert mask_secrets("") == ""
 
