@@ -179,6 +179,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
                 await monitor.run(term)
             finally:
                 monitor.state = None  # a standby serves no stale live views
+                timeline.forget(monitor.cluster)  # objects deleted meanwhile must not linger
 
         def states() -> dict[str, ClusterState]:
             state = monitor.state

@@ -87,6 +87,11 @@ class TimelineRecorder:
             self._pending.popleft()
             self.stats.dropped += 1
 
+    def forget(self, cluster: str) -> None:
+        """Drop the digests of one cluster (its watch ended: a later watch re-seeds from its listing)."""
+        for key in [k for k in self._digests if k[0] == cluster]:
+            del self._digests[key]
+
     @property
     def pending(self) -> int:
         return len(self._pending)

@@ -259,7 +259,8 @@ def _pod_changes(raw: Mapping[str, Any], before: PodDigest, after: PodDigest) ->
         status = statuses.get(c.name, {})
         if c.restarts > old.restarts:
             out.append(_restart(c, status))
-        if c.ready != old.ready:
+        restarted_ready = c.ready and c.restarts > old.restarts  # the restart entry says it is back
+        if c.ready != old.ready and not restarted_ready:
             text = f"container {c.name} " + ("ready" if c.ready else "not ready")
             why = _state_reason(status)
             out.append(("status", text + (f" ({why})" if why and not c.ready else ""), {"container": c.name}))

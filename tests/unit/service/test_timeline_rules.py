@@ -118,6 +118,16 @@ def test_crash_loop_flapping_does_not_repeat_the_waiting_reason() -> None:
     assert types == ["restart", "restart"], "restarts only; CrashLoopBackOff already said once"
 
 
+def test_coming_back_ready_with_a_restart_is_one_entry() -> None:
+    rec = seeded(crash_pod(1))
+    back = pod(
+        "api-1",
+        "shop",
+        statuses=[cstatus(ready=True, restarts=2, state=running(1), last_state=terminated("OOMKilled", 137))],
+    )
+    assert [t for t, _ in feed(rec, back)] == ["restart"]
+
+
 def test_image_pull_back_off_alternation_is_one_episode() -> None:
     pulling = [
         pod("x", phase="Pending", statuses=[cstatus(ready=False, state=waiting(r))])
@@ -241,6 +251,13 @@ def test_delete_forgets_the_object_and_resourceversion_bumps_are_silent() -> Non
     assert rec.tracked == 0
     rec.observe("prod", Change("DELETED", "Pod", p, synthesized=True))
     assert rec.buffered()[-1].text == "Pod deleted (noticed on relist)"
+
+
+def test_forget_drops_one_clusters_digests() -> None:
+    rec = seeded(pod("a"), pod("b"))
+    rec.observe("staging", Change("ADDED", "Pod", pod("c")), initial=True)
+    rec.forget("prod")
+    assert rec.tracked == 1
 
 
 async def test_a_burst_is_written_in_one_transaction() -> None:
