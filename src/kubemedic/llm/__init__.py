@@ -5,7 +5,7 @@ The assistant depends on `ChatProvider` and the dataclasses here, and gets a pro
 or the assistant.
 """
 
-from kubemedic.llm.budget import Budgeted, estimate_tokens, fit_to_budget
+from kubemedic.llm.budget import CHARS_PER_TOKEN, Budgeted, chars_for_tokens, estimate_tokens, fit_to_budget
 from kubemedic.llm.errors import (
     LLMBadReply,
     LLMConfigError,
@@ -23,6 +23,7 @@ from kubemedic.llm.retry import RetryPolicy
 from kubemedic.llm.types import ChatMessage, ChatReply, Role, ToolCall, ToolSpec, Usage
 
 __all__ = [
+    "CHARS_PER_TOKEN",
     "PRESETS",
     "Budgeted",
     "ChatMessage",
@@ -44,6 +45,7 @@ __all__ = [
     "ToolCall",
     "ToolSpec",
     "Usage",
+    "chars_for_tokens",
     "estimate_tokens",
     "find_preset",
     "fit_to_budget",

@@ -27,6 +27,11 @@ MESSAGE_OVERHEAD_TOKENS = 4
 _CUT_NOTE = "\n[... {n} characters cut to fit the context budget ...]\n"
 
 
+def chars_for_tokens(tokens: int) -> int:
+    """How many characters of prompt fit `tokens` by this estimate (for callers that budget in characters)."""
+    return max(0, tokens) * CHARS_PER_TOKEN
+
+
 def estimate_tokens(text: str) -> int:
     """Estimated tokens of `text` (ceil of characters / CHARS_PER_TOKEN)."""
     return -(-len(text) // CHARS_PER_TOKEN)

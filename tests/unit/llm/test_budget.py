@@ -3,7 +3,7 @@ keeps tool calls with their results, and cuts a too-long question in the middle 
 
 from __future__ import annotations
 
-from kubemedic.llm import ChatMessage, ToolCall, ToolSpec, estimate_tokens, fit_to_budget
+from kubemedic.llm import ChatMessage, ToolCall, ToolSpec, chars_for_tokens, estimate_tokens, fit_to_budget
 from kubemedic.llm.budget import message_tokens
 
 SYSTEM = ChatMessage.system("You diagnose Kubernetes.")
@@ -80,3 +80,9 @@ def test_the_system_message_is_cut_last() -> None:
     question = ChatMessage.user("Q " + "q" * 3000)
     fitted = fit_to_budget([system, question], 1200)
     assert fitted.messages[0] == system and "cut to fit" in fitted.messages[1].content
+
+
+def test_a_prompt_of_chars_for_tokens_fits_that_many_tokens() -> None:
+    question = ChatMessage.user("q" * (chars_for_tokens(1000) - 200))
+    fitted = fit_to_budget([SYSTEM, question], 1000)
+    assert fitted.messages == (SYSTEM, question) and fitted.cut_chars == 0
