@@ -5,15 +5,18 @@ configured - with the offline answer always ready as the fallback.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from kubemedic.assistant import intents
 from kubemedic.assistant.answer import Answer, Intent
-from kubemedic.assistant.chat import LoopLimits, ask_llm
 from kubemedic.assistant.explain import explain
 from kubemedic.assistant.facts import Facts
+from kubemedic.assistant.limits import LoopLimits
 from kubemedic.assistant.question import Question, parse
 from kubemedic.assistant.resolve import NoSuchObject, check_namespace, find_object, parse_ref
-from kubemedic.llm import ChatProvider
+
+if TYPE_CHECKING:
+    from kubemedic.llm import ChatProvider
 
 
 async def answer_offline(question: Question, facts: Facts) -> Answer:
@@ -69,6 +72,8 @@ async def ask(
     offline = await answer_offline(question, facts)
     if provider is None or offline.intent is Intent.NO_SUCH_OBJECT:
         return offline
+    from kubemedic.assistant.chat import ask_llm  # the model client is imported only when one is used
+
     return await ask_llm(question, facts, provider, offline, limits)
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from kubemedic.assistant.answer import Answer, Citation, dedupe
 from kubemedic.assistant.facts import Facts
+from kubemedic.assistant.limits import LoopLimits, StreamPiece, offline_pieces
 from kubemedic.assistant.prompt import build_messages, masker_for
 from kubemedic.assistant.question import Question
 from kubemedic.assistant.tools import TOOLS, ToolError, run_tool
@@ -23,25 +24,6 @@ from kubemedic.llm import ChatMessage, ChatProvider, LLMBadReply, LLMError, LLMT
 from kubemedic.redact import Fence, SecretMasker
 
 _FINDING_REF = re.compile(r"\bfinding[:\s]+([0-9a-f]{16})\b")
-
-
-@dataclass(frozen=True, slots=True)
-class LoopLimits:
-    """Bounds of one LLM answer: model round trips, total seconds, context size in characters."""
-
-    max_steps: int = 6
-    max_seconds: float = 60.0
-    budget_chars: int = 24_000
-    tool_output_chars: int = 6_000
-
-
-@dataclass(frozen=True, slots=True)
-class StreamPiece:
-    """One piece of a streamed answer: a text delta, a note, or (last) the whole answer."""
-
-    delta: str = ""
-    note: str = ""
-    answer: Answer | None = None
 
 
 def fallback(offline: Answer, why: str) -> Answer:
@@ -167,9 +149,3 @@ async def stream_llm(
         return
     cites = dedupe([*offline.citations, *_cited_findings(text, facts)])
     yield StreamPiece(answer=Answer(text, cites, offline.intent, used_llm=True))
-
-
-def offline_pieces(answer: Answer) -> list[StreamPiece]:
-    """An offline answer as stream pieces: its lines as deltas, then the whole answer."""
-    lines = answer.text.splitlines(keepends=True)
-    return [*(StreamPiece(delta=line) for line in lines), StreamPiece(answer=answer)]

@@ -133,22 +133,20 @@ def health(facts: Facts, obj: KubeObject) -> Answer:
 
 def restarts(facts: Facts, namespace: str | None, limit: int = 10) -> Answer:
     """Pods by restart count, with how the last run ended."""
-    pods = [p for p in facts.state.pods(namespace) if pod_restarts(p) > 0]
-    if not pods:
+    counted = [(n, p) for p in facts.state.pods(namespace) if (n := pod_restarts(p)) > 0]
+    if not counted:
         return Answer(f"No pod in {_where(namespace)} has restarted.", (), Intent.RESTARTS)
-    pods.sort(key=lambda p: (-pod_restarts(p), p.namespace, p.name))
-    lines = [f"Pods in {_where(namespace)} by restarts ({len(pods)} restarted):"]
+    counted.sort(key=lambda t: (-t[0], t[1].namespace, t[1].name))
+    lines = [f"Pods in {_where(namespace)} by restarts ({len(counted)} restarted):"]
     cites: list[Citation] = []
-    for p in pods[:limit]:
+    for n, p in counted[:limit]:
         last = _last_end(p)
-        lines.append(
-            f"  {pod_restarts(p):>5}  {p.namespace}/{p.name}" + (f"  last run: {last}" if last else "")
-        )
-        cites.append(Citation.obj(p.ref, f"restarts={pod_restarts(p)}" + (f"; {last}" if last else "")))
+        lines.append(f"  {n:>5}  {p.namespace}/{p.name}" + (f"  last run: {last}" if last else ""))
+        cites.append(Citation.obj(p.ref, f"restarts={n}" + (f"; {last}" if last else "")))
         for f in facts.diagnosis.about(p)[:1]:
             cites.append(Citation.finding(f))
-    if len(pods) > limit:
-        lines.append(f"  (+{len(pods) - limit} more)")
+    if len(counted) > limit:
+        lines.append(f"  (+{len(counted) - limit} more)")
     return Answer("\n".join(lines), dedupe(cites), Intent.RESTARTS)
 
 
@@ -191,21 +189,20 @@ async def what_changed(facts: Facts, namespace: str | None, window: timedelta) -
         "No change history is recorded for this source (a snapshot or a one-off read has no timeline; "
         "`kubemedic serve` records one). This answer uses the events and creation times in the state."
     )
-    latest: dict[tuple[str, str], Event] = {}  # one line per object and reason: the newest event
+    latest: dict[tuple[tuple[str, str, str], str], tuple[float, Event]] = {}  # newest per object+reason
+    floor = since.timestamp()
     for ev in facts.state.events():
-        seen = ev.last_seen
-        if seen is None or seen < since or (namespace is not None and ev.namespace != namespace):
+        if namespace is not None and ev.namespace != namespace:
             continue
-        key = (ev.involved.display(), ev.reason)
+        seen = ev.last_seen
+        stamp = seen.timestamp() if seen is not None else 0.0
+        if stamp < floor:
+            continue
+        key = (ev.involved.key, ev.reason)
         kept = latest.get(key)
-        if kept is None or (kept.last_seen is not None and kept.last_seen < seen):
-            latest[key] = ev
-    changes: list[tuple[float, str, Citation]] = []
-    for ev in latest.values():
-        stamp = ev.last_seen.timestamp() if ev.last_seen else 0.0
-        times = f" (x{ev.count})" if ev.count > 1 else ""
-        line = f"{ev.involved.display()}  {ev.type} {ev.reason}{times}: {quote(ev.message, 140)}"
-        changes.append((stamp, line, Citation.evidence(ev.evidence(), "")))
+        if kept is None or kept[0] < stamp:
+            latest[key] = (stamp, ev)
+    entries: list[tuple[float, Event | KubeObject]] = list(latest.values())
     for kind in (
         "Deployment",
         "StatefulSet",
@@ -219,26 +216,32 @@ async def what_changed(facts: Facts, namespace: str | None, window: timedelta) -
         for obj in facts.state.objects(kind, namespace):
             created = obj.created
             if created is not None and created >= since:
-                cite = Citation.obj(obj.ref, "created")
-                changes.append((created.timestamp(), f"{obj.ref.display()}  created", cite))
-    if not changes:
+                entries.append((created.timestamp(), obj))
+    if not entries:
         return Answer(
             f"No event or new object in {_where(namespace)} in the last {span}.",
             (),
             Intent.WHAT_CHANGED,
             notes=(note,),
         )
-    changes.sort(key=lambda c: -c[0])
+    entries.sort(key=lambda e: -e[0])
     lines = [
-        f"In {_where(namespace)} in the last {span}, newest first ({len(changes)} events and new objects):"
+        f"In {_where(namespace)} in the last {span}, newest first ({len(entries)} events and new objects):"
     ]
-    for ts, line, _ in changes[:MAX_CHANGES]:
-        lines.append(f"  {_ago(now - now.fromtimestamp(ts, now.tzinfo))} ago  {line}")
-    if len(changes) > MAX_CHANGES:
-        lines.append(f"  (+{len(changes) - MAX_CHANGES} more)")
-    return Answer(
-        "\n".join(lines), dedupe([c for _, _, c in changes[:MAX_CHANGES]]), Intent.WHAT_CHANGED, notes=(note,)
-    )
+    cites = []
+    for stamp, entry in entries[:MAX_CHANGES]:
+        ago = _ago(now - now.fromtimestamp(stamp, now.tzinfo))
+        if isinstance(entry, Event):
+            times = f" (x{entry.count})" if entry.count > 1 else ""
+            what = f"{entry.type} {entry.reason}{times}: {quote(entry.message, 140)}"
+            lines.append(f"  {ago} ago  {entry.involved.display()}  {what}")
+            cites.append(Citation.evidence(entry.evidence(), ""))
+        else:
+            lines.append(f"  {ago} ago  {entry.ref.display()}  created")
+            cites.append(Citation.obj(entry.ref, "created"))
+    if len(entries) > MAX_CHANGES:
+        lines.append(f"  (+{len(entries) - MAX_CHANGES} more)")
+    return Answer("\n".join(lines), dedupe(cites), Intent.WHAT_CHANGED, notes=(note,))
 
 
 def _timeline_cite(item: TimelineItem) -> Citation:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kubemedic.assistant import (
     Answer,
@@ -25,7 +26,6 @@ from kubemedic.assistant import (
     explain_target,
     offline_pieces,
     parse,
-    stream_llm,
 )
 from kubemedic.assistant.answer import Intent
 from kubemedic.assistant.ask import answer_offline
@@ -33,13 +33,15 @@ from kubemedic.cluster.client import ClusterTarget
 from kubemedic.config import Settings
 from kubemedic.domain import ObjectRef
 from kubemedic.knowledge import KnowledgeBase
-from kubemedic.llm import ChatProvider
 from kubemedic.service.live import Clock
 from kubemedic.service.live_scan import scan_live
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_snapshot
 from kubemedic.state import ClusterState
-from kubemedic.store import Store
+
+if TYPE_CHECKING:
+    from kubemedic.llm import ChatProvider
+    from kubemedic.store import Store
 
 # (namespace, pod, container, previous, tail) -> log text; the same reader the pod-logs route uses
 LogReader = Callable[[str, str, str, bool, int], Awaitable[str]]
@@ -149,6 +151,8 @@ class AssistantService:
             for piece in offline_pieces(offline):
                 yield piece
             return
+        from kubemedic.assistant.chat import stream_llm
+
         async for piece in stream_llm(parsed, facts, self.provider, offline, self.limits):
             yield piece
 
@@ -159,11 +163,13 @@ def provider_from_settings(settings: Settings | None = None) -> tuple[ChatProvid
     The whole answer may take the model's timeout for a few round trips, never more than two minutes;
     the context budget follows KUBEMEDIC_LLM_MAX_CONTEXT_TOKENS (about 4 characters per token).
     LLMConfigError (an InputError) when the settings are not usable."""
-    from kubemedic.llm import provider_from_settings as make_provider
-
     settings = settings or Settings()
     limits = LoopLimits(
         max_seconds=min(120.0, settings.llm_timeout_s * 3),
         budget_chars=settings.llm_max_context_tokens * 4,
     )
+    if settings.llm_provider.strip().lower() in ("", "offline", "none"):
+        return None, limits  # offline: the model client is not even imported
+    from kubemedic.llm import provider_from_settings as make_provider
+
     return make_provider(settings), limits
