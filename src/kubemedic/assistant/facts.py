@@ -135,3 +135,15 @@ class Facts:
     @property
     def state(self) -> ClusterState:
         return self.diagnosis.state
+
+
+def secret_values(state: ClusterState) -> list[str]:
+    """Values of Secrets in a state (snapshots and live reads drop them, but a state may carry them),
+    so they can be masked exactly wherever they appear."""
+    values: list[str] = []
+    for secret in state.objects("Secret"):
+        for field_name in ("data", "stringData"):
+            data = secret.raw.get(field_name)
+            if isinstance(data, dict):
+                values += [v for v in data.values() if isinstance(v, str) and v]
+    return values

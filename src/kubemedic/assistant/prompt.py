@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kubemedic.assistant.answer import Answer
 from kubemedic.assistant.explain import quote
-from kubemedic.assistant.facts import Facts
+from kubemedic.assistant.facts import Facts, secret_values
 from kubemedic.assistant.question import Question
 from kubemedic.assistant.resolve import find_object
 from kubemedic.domain import Finding, Severity
@@ -41,23 +41,11 @@ class Piece:
     priority: int  # higher = kept longer when the budget is tight
 
 
-def secret_values(facts: Facts) -> list[str]:
-    """Values of Secrets in the state (snapshots and live reads drop them, but a state may carry them):
-    they are masked exactly, wherever they appear."""
-    values: list[str] = []
-    for secret in facts.state.objects("Secret"):
-        for field in ("data", "stringData"):
-            data = secret.raw.get(field)
-            if isinstance(data, dict):
-                values += [v for v in data.values() if isinstance(v, str) and v]
-    return values
-
-
 def masker_for(facts: Facts) -> SecretMasker:
     import base64
     import binascii
 
-    values = secret_values(facts)
+    values = secret_values(facts.state)
     decoded: list[str] = []
     for v in values:
         try:

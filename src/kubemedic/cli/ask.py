@@ -116,7 +116,7 @@ def ask(
     """
     from kubemedic.assistant import ask as ask_question
     from kubemedic.domain import InputError
-    from kubemedic.service.assistant import provider_from_settings
+    from kubemedic.service.assistant import bind_provider, provider_from_settings
 
     if not question.strip():
         die('the question is empty; ask e.g. "what is wrong in namespace shop"')
@@ -126,6 +126,8 @@ def ask(
         die(f"no namespace {namespace!r} in this cluster (namespaces: {known})")
     try:
         provider, limits = (None, None) if offline else provider_from_settings()
+        if provider is not None:
+            provider = bind_provider(provider, facts.state)
         answer = asyncio.run(
             ask_question(question, facts, namespace=namespace, provider=provider, limits=limits)
         )

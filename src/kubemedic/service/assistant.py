@@ -29,6 +29,7 @@ from kubemedic.assistant import (
 )
 from kubemedic.assistant.answer import Intent
 from kubemedic.assistant.ask import answer_offline
+from kubemedic.assistant.facts import secret_values
 from kubemedic.cluster.client import ClusterTarget
 from kubemedic.config import Settings
 from kubemedic.domain import ObjectRef
@@ -135,7 +136,8 @@ class AssistantService:
         )
 
     async def ask(self, question: str, facts: Facts, *, namespace: str | None = None) -> Answer:
-        return await ask(question, facts, namespace=namespace, provider=self.provider, limits=self.limits)
+        provider = bind_provider(self.provider, facts.state) if self.provider is not None else None
+        return await ask(question, facts, namespace=namespace, provider=provider, limits=self.limits)
 
     def explain(self, target: str, facts: Facts) -> Answer:
         return explain_target(target, facts)
@@ -153,7 +155,8 @@ class AssistantService:
             return
         from kubemedic.assistant.chat import stream_llm
 
-        async for piece in stream_llm(parsed, facts, self.provider, offline, self.limits):
+        provider = bind_provider(self.provider, facts.state)
+        async for piece in stream_llm(parsed, facts, provider, offline, self.limits):
             yield piece
 
 
@@ -173,3 +176,21 @@ def provider_from_settings(settings: Settings | None = None) -> tuple[ChatProvid
     from kubemedic.llm import provider_from_settings as make_provider
 
     return make_provider(settings), limits
+
+
+def bind_provider(provider: ChatProvider, state: ClusterState) -> ChatProvider:
+    """The provider for one conversation about `state`: the exact Secret values it holds are masked too,
+    and with KUBEMEDIC_LLM_ANONYMIZE the names, namespaces, IPs and images of the state are replaced
+    consistently on the way out and mapped back in the answer (the same masking as `scan --anonymize`)."""
+    from kubemedic.llm import RedactingProvider
+
+    if not isinstance(provider, RedactingProvider):
+        return provider
+    anonymizer = None
+    if provider.anonymize:
+        from kubemedic.redact import Anonymizer
+        from kubemedic.service.anonymize import register_state
+
+        anonymizer = Anonymizer()
+        register_state(anonymizer, state)
+    return provider.for_request(anonymizer, secret_values(state))
