@@ -251,7 +251,8 @@ async def test_settings_build_a_working_provider_for_a_preset(fake_llm: FakeLLM)
     )
     provider = provider_from_settings(settings)
     assert provider is not None
-    assert (await provider.complete(QUESTION)).text == "hello from vllm"
+    async with provider:
+        assert (await provider.complete(QUESTION)).text == "hello from vllm"
     [request] = fake_llm.chat_requests()
     assert request.headers["authorization"] == "Bearer vllm-key" and request.body["model"] == "qwen2.5"  # type: ignore[index]
 
@@ -266,7 +267,8 @@ async def test_azure_preset_uses_the_deployment_path_api_version_and_api_key_hea
     )
     provider = provider_from_settings(settings)
     assert provider is not None
-    assert (await provider.complete(QUESTION)).text == "hello from azure"
+    async with provider:
+        assert (await provider.complete(QUESTION)).text == "hello from azure"
     [request] = fake_llm.chat_requests()
     assert request.path == "/openai/deployments/gpt4o-prod/chat/completions"
     assert "api-version=2024-10-21" in request.query and request.headers["api-key"] == "azure-key"
