@@ -81,7 +81,7 @@ class StoreTimeline:
 
     async def recent(self, ref: ObjectRef | None, since: datetime) -> list[TimelineItem]:
         if ref is None:
-            entries = await self.store.recent_timeline(self.cluster, limit=500)
+            entries = await self.store.recent_timeline(self.cluster, since=since, limit=500)
         else:
             entries = await self.store.timeline(self.cluster, ref.kind, ref.namespace, ref.name, since=since)
         return [

@@ -4,7 +4,7 @@ problem+json for bad requests - through the real FastAPI app with a real SQLite 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -36,11 +36,31 @@ def shop() -> ClusterState:
 
 @pytest.fixture()
 async def client(tmp_path: Path, shop: ClusterState) -> AsyncIterator[httpx.AsyncClient]:
-    from kubemedic.store import Store
+    from kubemedic.store import Store, TimelineEntry
 
     async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
         report = scan_state(shop)
         await store.apply_scan("prod", report.findings, report.incidents, T0)
+        now = datetime.now(UTC)
+        await store.add_timeline(
+            [
+                TimelineEntry(
+                    "prod",
+                    "Deployment",
+                    "shop",
+                    "api",
+                    now - timedelta(minutes=7),
+                    "rollout",
+                    "image api:2.3.1",
+                ),
+                TimelineEntry(
+                    "prod", "Pod", "shop", "postgres-0", now - timedelta(minutes=3), "restart", "restart 14"
+                ),
+                TimelineEntry(
+                    "prod", "Deployment", "shop", "web", now - timedelta(hours=5), "rollout", "too old"
+                ),
+            ]
+        )
         service = AssistantService(KnowledgeBase.open(None))
         app = create_app(store, Broadcaster(), dev=True, states=lambda: {"prod": shop}, assistant=service)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://k") as c:
@@ -142,3 +162,15 @@ async def test_ask_needs_credentials_without_dev(tmp_path: Path, shop: ClusterSt
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://k") as c:
             r = await c.post("/api/v1/ask", json={"question": "what is wrong"})
     assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_what_changed_reads_serves_timeline(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        "/api/v1/ask", json={"question": "what changed in the last hour", "namespace": "shop"}
+    )
+    doc = r.json()
+    assert r.status_code == 200 and doc["intent"] == "what-changed" and doc["notes"] == []
+    lines = doc["answer"].splitlines()
+    assert "Pod shop/postgres-0  restart: restart 14" in lines[1] and "image api:2.3.1" in lines[2]
+    assert "too old" not in doc["answer"]
+    assert [c["kind"] for c in doc["citations"]] == ["timeline", "timeline"]
