@@ -211,12 +211,14 @@ def parse(text: str, namespace: str | None = None) -> Question:
         return Question(raw, Intent.RESTARTS, ns, kind, name, window, terms)
     health = _HEALTH.search(q)
     if kind is None and (hit := named(health, "kind", "name") or named(health, "kind2", "name2")):
-        kind, name = hit
+        kind, name = _kind_after(q, *hit)
     if health is not None and name is not None:
         return Question(raw, Intent.HEALTH, ns, kind, name, window, terms)
+    if health is not None:  # "is everything ok", "is the cluster healthy"
+        return Question(raw, Intent.WHATS_WRONG, ns, kind, name, window, terms)
     why = _WHY.search(q)
     if kind is None and name is None and (hit := named(why, "kind", "name") or named(why, "kind2", "name2")):
-        kind, name = hit
+        kind, name = _kind_after(q, *hit)
     m = _KIND_NAME.search(q) if kind is None and name is None else None
     if m is not None and m["name"] not in _NOT_NAMES and m["name"] not in KIND_ALIASES:
         kind, name = KIND_ALIASES[m["kind"]], m["name"]
@@ -227,6 +229,15 @@ def parse(text: str, namespace: str | None = None) -> Question:
     if name is not None:
         return Question(raw, Intent.HEALTH, ns, kind, name, window, terms)
     return Question(raw, Intent.CLOSEST, ns, kind, name, window, terms)
+
+
+def _kind_after(q: str, kind: str | None, name: str | None) -> tuple[str | None, str | None]:
+    """ "the checkout service": a kind written after the name."""
+    if kind is None and name is not None:
+        m = re.search(rf"\b{re.escape(name)}\s+(?P<kind>{_KINDS})\b", q)
+        if m is not None:
+            return KIND_ALIASES[m["kind"]], name
+    return kind, name
 
 
 def _window(q: str) -> timedelta | None:

@@ -26,6 +26,9 @@ from kubemedic.domain import InputError
         ("which pods restart most in namespace shop", Intent.RESTARTS, None, None, "shop"),
         ("what changed in the last hour", Intent.WHAT_CHANGED, None, None, None),
         ("how do I rotate certificates", Intent.CLOSEST, None, None, None),
+        ("why is the checkout service down", Intent.WHY_NOT_READY, "Service", "checkout", None),
+        ("is everything ok in namespace shop", Intent.WHATS_WRONG, None, None, "shop"),
+        ("is the cluster healthy", Intent.WHATS_WRONG, None, None, None),
     ],
 )
 def test_intents_objects_and_namespaces(
