@@ -6,11 +6,13 @@ For each series and each new point (t, x):
              and always 0 for non-seasonal detectors)
     y      = x - s                       the deseasonalised value
     level  = median of the last `window` y     (robust: a spike does not move it)
-    scale  = max(1.4826 * MAD, 1.2533 * mean absolute deviation, a tiny floor)
+    scale  = max(IQR / 1.349, 1.2533 * mean absolute deviation from the median, a tiny floor)
 
-Both statistics come from the points *before* this one. The scale takes the larger of two robust
-spreads because MAD alone is 0 for a series that mostly repeats one value (an error count that is
-usually 0), and a zero spread would turn every wiggle into an alarm. The seasonal profile learns from x
+Both statistics come from the points *before* this one, read off a window kept sorted per series
+(`SortedWindow`: O(window) per point, no re-sorting). The scale takes the larger of two robust
+spreads because the interquartile range alone is 0 for a series that mostly repeats one value (an
+error count that is usually 0), and a zero spread would turn every wiggle into an alarm. Both equal
+the standard deviation for Gaussian noise. The seasonal profile learns from x
 clipped to `level + s +- clip * scale`, so an anomaly bends tomorrow's expectation by at most a little.
 """
 
@@ -23,6 +25,7 @@ from numpy.typing import NDArray
 
 from kubemedic.metrics.profile import DailyProfile
 from kubemedic.metrics.ring import Ring
+from kubemedic.metrics.sorted_window import SortedWindow
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -71,6 +74,7 @@ class Baseline:
         self._y = Ring(rows, config.history)
         self._t = Ring(rows, config.history)
         self._profile = DailyProfile(rows, config.buckets, config.days) if config.seasonal else None
+        self._sorted: SortedWindow | None = None
 
     @property
     def count(self) -> int:
@@ -83,23 +87,25 @@ class Baseline:
         else:
             s, ready = np.zeros(self.rows), np.zeros(self.rows, dtype=bool)
         y = x - s
-        window = self.config.window
-        if self._y.count >= window:
-            hist = self._y.last(window)
-            level = np.median(hist, axis=1)
-            dev = np.abs(hist - level[:, None])
-            mad = np.median(dev, axis=1)
-            mean_abs = dev.mean(axis=1)
+        if self._sorted is not None:
+            level = self._sorted.quantile(0.5)
+            iqr = self._sorted.quantile(0.75) - self._sorted.quantile(0.25)
+            mean_abs = np.abs(self._sorted.sorted - level[:, None]).mean(axis=1)
             floor = 1e-9 + 1e-6 * np.abs(level)
-            scale = np.maximum(np.maximum(1.4826 * mad, 1.2533 * mean_abs), floor)
+            scale = np.maximum(np.maximum(iqr / 1.349, 1.2533 * mean_abs), floor)
         else:
             level, scale = y.copy(), np.full(self.rows, np.inf)
         return StepContext(self._y.count, t, x, s, y, level, scale, ready, self._y, self._t)
 
     def commit(self, ctx: StepContext) -> None:
         """Remember the point: push y into the window and teach the profile (clipped x)."""
+        window = self.config.window
+        if self._sorted is not None:
+            self._sorted.replace(self._y.last(window)[:, 0], ctx.y)
         self._y.push(ctx.y)
         self._t.push(ctx.t)
+        if self._sorted is None and self._y.count == window:
+            self._sorted = SortedWindow(self._y.last(window))
         if self._profile is not None:
             reach = self.config.clip * ctx.scale
             self._profile.add(ctx.t, np.clip(ctx.x, ctx.expected - reach, ctx.expected + reach))

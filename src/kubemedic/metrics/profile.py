@@ -2,10 +2,10 @@
 
 A day is cut into `buckets` slots by the timestamp's time of day (UTC). For each of the last `days`
 complete days the profile keeps each slot's mean; the shape of one day is its slot means minus that
-day's mean, and the profile's shape at a slot is the median of those over the days held (with an
-even number of days: only what the two middle days agree on). The median over days means one odd
-day (an outage, a holiday, an anomaly, a step in a counter) does not bend tomorrow's expectation, and
-subtracting each day's own mean means a level shift does not either: the level is tracked
+day's mean, and the profile's shape at a slot is the median of those over the days held - when all
+of them agree on its sign, else 0. The median over days means one odd day (an outage, a holiday, an
+anomaly) does not bend tomorrow's expectation, the sign rule that a step in a counter does not invent
+a daily pattern, and subtracting each day's own mean means a level shift does not either: the level is tracked
 elsewhere (the baseline's rolling median); this only says "at 09:30 it is usually 12 above the day".
 
 Between slot centres the shape is interpolated linearly, so a smooth daily curve is followed without
@@ -22,6 +22,7 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 DAY_SECONDS = 86_400.0
+COMPLETE = 0.9
 
 
 class DailyProfile:
@@ -54,7 +55,8 @@ class DailyProfile:
         self._current_day[rows] = day[moved]
 
     def _close(self, rows: IntArray) -> None:
-        """A day is usable when at least half its slots saw a point; its mean is over those slots."""
+        """A day is usable when nearly all its slots (COMPLETE) saw a point: the mean of a partial day
+        (a series that started at 10:00) is not the daily mean, and offsets from it would be wrong."""
         old = self._current_day[rows]
         started = old > -(10**9)
         rows, old = rows[started], old[started]
@@ -66,7 +68,7 @@ class DailyProfile:
         means = np.where(seen, self._sums[rows, slot, :] / np.maximum(counts, 1.0), 0.0)
         n_seen = seen.sum(axis=1)
         day_mean = means.sum(axis=1) / np.maximum(n_seen, 1)
-        self._day_mean[rows, slot] = np.where(n_seen * 2 >= self.buckets, day_mean, np.nan)
+        self._day_mean[rows, slot] = np.where(n_seen >= COMPLETE * self.buckets, day_mean, np.nan)
 
     def add(self, t: FloatArray, x: FloatArray) -> None:
         """Count x (already clipped by the caller so one outlier cannot pull a slot) in t's slot."""
@@ -108,8 +110,12 @@ class DailyProfile:
         hi = np.maximum(n // 2, 0)
         a = np.take_along_axis(ordered, lo[:, None], axis=1)[:, 0]
         b = np.take_along_axis(ordered, hi[:, None], axis=1)[:, 0]
-        # An even number of days has two middle values: keep only what both agree on (the smaller
-        # offset if they have the same sign, else 0), so one odd day of two - or two of four - cannot
-        # invent a daily pattern. An odd number of days has one median, which outvotes odd days.
-        agreed = np.where(a * b > 0, np.where(np.abs(a) < np.abs(b), a, b), 0.0)
-        return np.where(n > 0, np.where(n % 2 == 0, agreed, a), np.nan)
+        # An even number of days has two middle values: keep the smaller (same sign), so two odd days
+        # of four cannot pull the profile. And a slot only gets an offset when every day agrees on its
+        # sign: a real daily pattern does (09:30 is above the day's mean every day), a step that
+        # happened at some hour of one day does not (the other days say 0), so no pattern is invented.
+        middle = np.where(np.abs(a) < np.abs(b), a, b)
+        agree = np.all(np.isnan(offsets) | (offsets > 0), axis=1) | np.all(
+            np.isnan(offsets) | (offsets < 0), axis=1
+        )
+        return np.where(n > 0, np.where(agree, np.where(n % 2 == 0, middle, a), 0.0), np.nan)

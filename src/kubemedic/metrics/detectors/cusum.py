@@ -24,8 +24,8 @@ import numpy as np
 from kubemedic.metrics.baseline import StepContext
 from kubemedic.metrics.contract import TestSettings, TestStep, no_eta, squash
 
-THRESHOLD = 12.0
-DRIFT = 1.0
+THRESHOLD = 15.0
+DRIFT = 0.75
 CLIP = 4.0
 ALPHA = 1.0 / 120.0
 SPREAD_ALPHA = 1.0 / 480.0

@@ -1,13 +1,19 @@
 """The trend test: a steady climb (or fall) over the last WINDOW points, and when it reaches a limit.
 
-The slope is a robust two-halves estimate: the median of (y[i + h] - y[i]) / (t[i + h] - t[i]) over the
-h = WINDOW/2 pairs that are half a window apart - O(WINDOW), unmoved by a few spikes. The drift over the
-window (slope x its time span) is compared with what this series normally does: the baseline's noise
-scale and a slow average of its own past |drift| (so a series that always wanders needs to wander more
-than usual). A candidate is raised when drift >= THRESHOLD of that yardstick, re-armed below half.
+The window is cut into SEGMENTS equal parts. The slope is the median of the slopes between the means
+of consecutive parts: a steady climb makes them all agree, while a level shift (one step) moves at
+most two of them and a spike of a few points moves one part's mean by little - so this test answers
+"is it climbing?", not "did it jump?" (the z-score and CUSUM answer that). The part sums are running
+sums, O(1) per point, recomputed from scratch every RESUM points so rounding cannot build up.
+
+The drift over the window (slope x its time span) is compared with what this series normally does:
+its point-to-point noise (the mean absolute successive difference over the window, which a trend does
+not inflate) and a slow average of its own past |drift|, learnt only while nothing is going on (a
+series that always wanders has to wander more than usual). A candidate is raised when drift >=
+THRESHOLD of that yardstick, re-armed below half.
 
 With a `limit` (a memory limit, a disk size) it forecasts when the fitted line reaches it: eta in
-seconds (exposed on every point where the series climbs toward the limit), and raises a candidate as
+seconds (exposed on every point where the series heads toward the limit), and raises a candidate as
 soon as the trend is half significant and the limit is closer than the horizon (default 6 h) - a leak
 is worth an alarm before it is statistically dramatic if the OOM kill is near.
 Catches: memory leaks, disk fill, slow degradations.
@@ -18,12 +24,17 @@ from __future__ import annotations
 import numpy as np
 
 from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import TestSettings, TestStep, hysteresis, squash
+from kubemedic.metrics.contract import FloatArray, TestSettings, TestStep, hysteresis, squash
 
 WINDOW = 240
+SEGMENTS = 6
+PART = WINDOW // SEGMENTS
 THRESHOLD = 6.0
 WANDER_WEIGHT = 2.0
 ALPHA = 1.0 / 1440.0
+LEARN_BELOW = 1.0 / 3.0
+RESUM = 1024
+_EDGES = tuple(range(0, WINDOW, PART))
 
 
 class TrendTest:
@@ -35,22 +46,54 @@ class TrendTest:
         self.horizon = settings.horizon_seconds
         self._armed = np.ones(rows, dtype=bool)
         self._wander = np.full(rows, np.nan)
+        self._calls = 0
+        # Running sums: y of each part, t of each part, |successive difference| of y over the window;
+        # and the previous window's values at the part edges, which the next move shifts across.
+        self._sums = np.zeros((2 * SEGMENTS + 1, rows))
+        self._edges = np.zeros((2 * SEGMENTS + 1, rows))
+
+    def _window_means(self, ty: FloatArray, tt: FloatArray) -> FloatArray:
+        if self._calls % RESUM == 0:
+            parts = [(ty[:, a : a + PART], tt[:, a : a + PART]) for a in _EDGES]
+            sums = np.stack(
+                [p.sum(axis=1) for p, _ in parts]
+                + [p.sum(axis=1) for _, p in parts]
+                + [np.abs(np.diff(ty, axis=1)).sum(axis=1)]
+            )
+        else:  # the window moved by one point: at each part edge one value crosses into the next part
+            e, n = self._edges, SEGMENTS
+            moved = np.empty_like(self._sums)
+            moved[0 : n - 1] = e[1:n] - e[0 : n - 1]
+            moved[n - 1] = ty[:, -1] - e[n - 1]
+            moved[n : 2 * n - 1] = e[n + 1 : 2 * n] - e[n : 2 * n - 1]
+            moved[2 * n - 1] = tt[:, -1] - e[2 * n - 1]
+            moved[2 * n] = np.abs(ty[:, -1] - ty[:, -2]) - e[2 * n]
+            sums = self._sums + moved
+        self._sums = sums
+        self._edges = np.stack(
+            [ty[:, a] for a in _EDGES] + [tt[:, a] for a in _EDGES] + [np.abs(ty[:, 1] - ty[:, 0])]
+        )
+        self._calls += 1
+        means = sums / PART
+        means[2 * SEGMENTS] = sums[2 * SEGMENTS] / (WINDOW - 1)
+        return means
 
     def step(self, ctx: StepContext) -> TestStep:
         ty, tt = ctx.history_y.last(WINDOW), ctx.history_t.last(WINDOW)
-        half = WINDOW // 2
-        dt = tt[:, half:] - tt[:, :half]
-        slopes = (ty[:, half:] - ty[:, :half]) / np.where(dt > 0, dt, np.nan)
-        slope = np.nanmedian(slopes, axis=1) if np.isnan(slopes).any() else np.median(slopes, axis=1)
-        slope = np.where(np.isfinite(slope), slope, 0.0)
+        means = self._window_means(ty, tt)
+        qy, qt, mean_diff = means[:SEGMENTS], means[SEGMENTS : 2 * SEGMENTS], means[2 * SEGMENTS]
+        noise = np.maximum(mean_diff / 1.128, 1e-9 + 1e-6 * np.abs(ctx.level))  # sigma of iid noise
+        dt = np.diff(qt, axis=0)
+        slopes = np.diff(qy, axis=0) / np.where(dt > 0, dt, np.inf)
+        slope = np.median(slopes, axis=0)
         span = tt[:, -1] - tt[:, 0]
         drift = np.abs(slope * span)
         fresh = np.isnan(self._wander)
         if fresh.any():  # the warm-up is taken as normal: its drift is what this series usually does
             self._wander[fresh] = drift[fresh]
-        yardstick = np.hypot(ctx.scale, WANDER_WEIGHT * self._wander)
+        yardstick = np.hypot(noise, WANDER_WEIGHT * self._wander)
         stat = drift / yardstick
-        fit_now = np.median(ty - slope[:, None] * (tt - tt[:, -1:]), axis=1) + slope * (ctx.t - tt[:, -1])
+        fit_now = qy[-1] + slope * (ctx.t - qt[-1])
         eta = np.full(ctx.y.size, np.nan)
         if self.limit is not None:
             now = fit_now + ctx.s
@@ -60,8 +103,11 @@ class TrendTest:
             near = (eta <= self.horizon) & (stat >= self.threshold / 2)
             stat = np.where(near, np.maximum(stat, self.threshold), stat)
         candidate = hysteresis(self._armed, stat, self.threshold, self.threshold / 2)
-        quiet = self._armed & ~candidate
-        self._wander = np.where(quiet, self._wander + ALPHA * (drift - self._wander), self._wander)
+        # Learn the usual drift only from quiet stretches, and cap what one point can teach: a slow
+        # trend must not become "usual" while it builds up.
+        quiet = self._armed & (stat < self.threshold * LEARN_BELOW)
+        learnt = np.minimum(drift, 2.0 * self._wander + noise)
+        self._wander = np.where(quiet, self._wander + ALPHA * (learnt - self._wander), self._wander)
         reach = self.threshold * yardstick
         center = fit_now + ctx.s
         return TestStep(squash(stat, self.threshold), candidate, center - reach, center + reach, eta)
