@@ -75,11 +75,11 @@ def assistant_router(
             )
         return current[cluster]
 
-    def facts_for(cluster: str | None, namespace: str | None) -> Facts:
+    async def facts_for(cluster: str | None, namespace: str | None) -> Facts:
         state = pick(cluster)
         if namespace is not None and namespace not in state.namespaces():
             raise HTTPException(404, f"no namespace {namespace!r} in cluster {state.cluster or 'current'}")
-        return assistant().facts(state, clock=clock, store=store, logs=logs)
+        return await assistant().facts(state, clock=clock, store=store, logs=logs)
 
     def sse(pieces: AsyncIterator[bytes]) -> StreamingResponse:
         return StreamingResponse(
@@ -104,7 +104,7 @@ def assistant_router(
     )
     async def ask(body: AskBody, request: Request, _c: Viewer) -> dict[str, Any] | StreamingResponse:
         """Answer a question about a cluster; `stream: true` or `Accept: text/event-stream` for SSE."""
-        facts = facts_for(body.cluster, body.namespace)
+        facts = await facts_for(body.cluster, body.namespace)
         parse(body.question, body.namespace)  # a bad question is a 400 before any stream starts
         if body.stream or "text/event-stream" in request.headers.get("accept", ""):
             return sse(streamed(body.question, facts, body.namespace))
@@ -116,7 +116,7 @@ def assistant_router(
         """Explain one finding: root cause, evidence, how to confirm, fix and prevent (offline)."""
         stored = await store.finding_by_id(finding_id)
         cluster = (body.cluster if body else None) or (stored.finding.object.cluster if stored else None)
-        facts = facts_for(cluster if cluster in states() else None, None)
+        facts = await facts_for(cluster if cluster in states() else None, None)
         current = facts.diagnosis.finding(finding_id)
         if current is not None:
             return answer_dict(assistant().explain(finding_id, facts))
@@ -131,7 +131,7 @@ def assistant_router(
     @router.post("/api/chat/query")
     async def chat_query(body: ChatQuery, _c: Viewer) -> dict[str, Any]:
         """The seed-style chat endpoint: `{"query": ..., "include_context": true}`."""
-        facts = facts_for(body.cluster, body.namespace)
+        facts = await facts_for(body.cluster, body.namespace)
         answer = await assistant().ask(body.query, facts, namespace=body.namespace)
         out: dict[str, Any] = {"query": body.query, "response": answer.text, **answer_dict(answer)}
         if body.include_context:

@@ -8,6 +8,7 @@ The knowledge base is the user's index when one exists (`kubemedic kb add`), els
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -117,7 +118,7 @@ class AssistantService:
         provider, limits = provider_from_settings(settings)
         return cls(open_knowledge(settings), provider, limits)
 
-    def facts(
+    async def facts(
         self,
         state: ClusterState,
         *,
@@ -126,7 +127,8 @@ class AssistantService:
         logs: LogReader | None = None,
     ) -> Facts:
         if self._last is None or self._last[0] is not state:
-            self._last = (state, Diagnosis.of(state))
+            # once per analyzed state, off the event loop (a large cluster takes a few hundred ms)
+            self._last = (state, await asyncio.to_thread(Diagnosis.of, state))
         return Facts(
             self._last[1],
             clock=clock,

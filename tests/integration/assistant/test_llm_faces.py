@@ -69,7 +69,7 @@ def test_anonymized_names_never_reach_the_model_and_come_back_in_the_answer(fake
     service = AssistantService(KnowledgeBase.open(None), RedactingProvider(inner, anonymize=True))
 
     async def run() -> str:
-        facts = service.facts(state, clock=lambda: state.now)
+        facts = await service.facts(state, clock=lambda: state.now)
         try:
             return (await service.ask("what is wrong in namespace shop", facts)).text
         finally:
