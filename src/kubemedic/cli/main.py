@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from kubemedic import __version__
+from kubemedic.cli.anomaly import anomaly_app
 from kubemedic.cli.apikey import apikey_app
 from kubemedic.cli.ask import ask as ask_command
 from kubemedic.cli.ask import explain as explain_command
@@ -320,6 +321,7 @@ def version() -> None:
 
 # Command groups, one module each: add a line here when adding a group.
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(anomaly_app, name="anomaly")
 app.command("explain")(explain_command)
 app.command("ask")(ask_command)
 app.add_typer(kb_app, name="kb")

@@ -42,4 +42,5 @@ class SortedWindow:
         lo = int(np.floor(pos))
         hi = min(lo + 1, self.width - 1)
         frac = pos - lo
-        return self.sorted[:, lo] * (1.0 - frac) + self.sorted[:, hi] * frac
+        value: FloatArray = self.sorted[:, lo] * (1.0 - frac) + self.sorted[:, hi] * frac
+        return value

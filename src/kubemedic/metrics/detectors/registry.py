@@ -14,7 +14,7 @@ DETECTORS: tuple[DetectorSpec, ...] = (
     ensemble.SPEC,
     DetectorSpec(
         "robust_z",
-        "rolling median/MAD z-score, no seasonality - spikes, drops, large shifts",
+        "rolling median / robust-spread z-score, no seasonality - spikes, drops, large shifts",
         (ZTest,),
         False,
     ),
