@@ -64,7 +64,8 @@ class OpenAICompatibleProvider:
         self.config = config
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._client = _make_client(config)
+        self._client: openai.AsyncOpenAI | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def label(self) -> str:
@@ -78,13 +79,16 @@ class OpenAICompatibleProvider:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.close()
+        client, loop = self._client, self._loop
+        self._client = self._loop = None
+        if client is not None and loop is asyncio.get_running_loop():  # a dead loop's client just goes
+            await client.close()
 
     async def complete(
         self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] | None = None
     ) -> ChatReply:
         request = self._request(messages, tools or ())
-        create: Any = self._client.chat.completions.create
+        create: Any = self._http().chat.completions.create
 
         async def attempt() -> object:
             async with asyncio.timeout(self.config.timeout_s):
@@ -102,7 +106,7 @@ class OpenAICompatibleProvider:
     async def stream(self, messages: Sequence[ChatMessage]) -> AsyncIterator[str]:
         request = self._request(messages, ())
         request["stream"] = True
-        create: Any = self._client.chat.completions.create
+        create: Any = self._http().chat.completions.create
         timeout = self.config.timeout_s
 
         async def attempt() -> Any:
@@ -134,6 +138,13 @@ class OpenAICompatibleProvider:
             raise self._translate(exc) from exc
         finally:
             await _close_quietly(stream)
+
+    def _http(self) -> openai.AsyncOpenAI:
+        """The client for the running event loop: connections cannot cross loops (a CLI may run several)."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._client, self._loop = _make_client(self.config), loop
+        return self._client
 
     def _request(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> dict[str, object]:
         fitted = fit_to_budget(messages, self.config.max_context_tokens, tools)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -33,3 +35,18 @@ async def test_an_exhausted_script_is_a_server_error(fake_llm: FakeLLM) -> None:
         assert (await provider.complete([ChatMessage.user("1")])).text == "only one"
         with pytest.raises(LLMUnavailable, match="script exhausted"):
             await provider.complete([ChatMessage.user("2")])
+
+
+def test_one_provider_serves_several_event_loops(fake_llm: FakeLLM) -> None:
+    """A CLI may call asyncio.run more than once with the same provider (closing it in each)."""
+    fake_llm.script(Forever(Text("hi")))
+    provider = OpenAICompatibleProvider(ProviderConfig(fake_llm.url, "m"))
+
+    async def once() -> str:
+        try:
+            return (await provider.complete([ChatMessage.user("a")])).text
+        finally:
+            await provider.aclose()
+
+    assert asyncio.run(once()) == "hi"
+    assert asyncio.run(once()) == "hi"
