@@ -46,6 +46,9 @@ async def answer_offline(question: Question, facts: Facts) -> Answer:
         what = f"{question.kind or 'object'} {question.name!r}" + (
             f" in namespace {namespace}" if namespace else ""
         )
+        other = find_object(state, None, namespace, question.name) if question.kind else None
+        if other is not None and other.object is not None:  # "the checkout service" when only a Deployment is
+            return intents.no_such(what, (), (other.object.ref, *other.others))
         return intents.no_such(what, found.close)
     if question.intent is Intent.WHAT_CHANGED:
         return await intents.what_changed(facts, namespace, question.window or _HOUR)

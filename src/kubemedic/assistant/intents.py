@@ -113,7 +113,10 @@ def about_object(facts: Facts, obj: KubeObject, intent: Intent = Intent.WHY_NOT_
         )
         return Answer(text, (Citation.obj(obj.ref, status),), intent)
     own = [f for f in findings if f.object.key == obj.ref.key]
-    pick = min(own or findings, key=lambda f: (-f.severity.rank, diagnosis.root_of(f) is None, f.title))
+    if own:  # its own most severe problem (the explanation then leads to the root cause)
+        pick = min(own, key=lambda f: (-f.severity.rank, diagnosis.root_of(f) is not None, f.title))
+    else:  # only owners or pods have findings: lead with the root cause among them
+        pick = min(findings, key=lambda f: (diagnosis.root_of(f) is not None, -f.severity.rank, f.title))
     body = explain(pick, facts)
     head = [f"{obj.ref.display()} is not healthy: {status}."]
     more = [f for f in findings if f.id != pick.id]
@@ -312,6 +315,8 @@ def closest(facts: Facts, question: Question) -> Answer:
 
 def no_such(what: str, close: tuple[str, ...], refs: tuple[ObjectRef, ...] = ()) -> Answer:
     hint = f" Close names: {', '.join(close)}." if close else ""
+    if refs:
+        hint += f" With that name: {', '.join(r.display() for r in refs)}."
     return Answer(
         f"There is no such {what} in this cluster.{hint}",
         tuple(Citation.obj(r) for r in refs),

@@ -70,7 +70,7 @@ _WINDOW = re.compile(
     r"(?P<unit>m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\b"
 )
 _HEALTH = re.compile(
-    rf"\b(?:is|are)\s+(?:the\s+)?(?:(?P<kind>{_KINDS})\s+)?(?P<name>{NAME})\s+"
+    rf"\b(?:is|are)\s+(?:the\s+)?(?:(?P<kind>{_KINDS})\s+)?(?P<name>{NAME})\s+(?:(?:{_KINDS})\s+)?"
     r"(?:healthy|ok|okay|fine|up|running|working|alive|ready|good)\b"
     rf"|\b(?:health|status)\s+of\s+(?:the\s+)?(?:(?P<kind2>{_KINDS})\s+)?(?P<name2>{NAME})\b"
 )
@@ -91,6 +91,17 @@ _WRONG = re.compile(
 # words after "why is"/"is" that are not object names
 _NOT_NAMES = frozenset(
     {
+        "ok",
+        "okay",
+        "healthy",
+        "fine",
+        "up",
+        "down",
+        "running",
+        "working",
+        "ready",
+        "broken",
+        "failing",
         "it",
         "this",
         "that",

@@ -85,6 +85,16 @@ def test_a_name_that_does_not_exist_gets_close_names() -> None:
     assert "no such Deployment 'chekout'" in answer.text and "shop/checkout" in answer.text
 
 
+def test_a_name_of_another_kind_is_pointed_at() -> None:
+    answer = ask("is the checkout service ok")
+    assert answer.intent is Intent.NO_SUCH_OBJECT
+    assert (
+        answer.text
+        == "There is no such Service 'checkout' in this cluster. With that name: Deployment shop/checkout."
+    )
+    assert [c.ref for c in answer.citations] == ["Deployment shop/checkout"]
+
+
 def test_an_unknown_namespace_in_the_question_is_named() -> None:
     answer = ask("what is wrong in namespace shopp")
     assert answer.intent is Intent.NO_SUCH_OBJECT and "'shopp'" in answer.text and "shop" in answer.text

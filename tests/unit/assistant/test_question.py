@@ -29,6 +29,7 @@ from kubemedic.domain import InputError
         ("why is the checkout service down", Intent.WHY_NOT_READY, "Service", "checkout", None),
         ("is everything ok in namespace shop", Intent.WHATS_WRONG, None, None, "shop"),
         ("is the cluster healthy", Intent.WHATS_WRONG, None, None, None),
+        ("is the checkout service ok", Intent.HEALTH, "Service", "checkout", None),
     ],
 )
 def test_intents_objects_and_namespaces(
