@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from bench.anomaly.corpus import LabelledSeries, generate
 from bench.anomaly.nab import PROFILES, SeriesScore, normalized, score_series
-from kubemedic.metrics import DETECTORS, DetectorBank, TestSettings, detector
+from kubemedic.metrics import DETECTORS, DetectorBank, DetectorSettings, detector
 
 BoolArray = NDArray[np.bool_]
 DEV_SEED, TEST_SEED = 1, 2
@@ -52,7 +52,7 @@ def run_detector(name: str, corpus: list[LabelledSeries], sensitivity: float = 1
     length = len(corpus[0].values)
     if any(len(s.values) != length for s in corpus):
         raise ValueError("the bank runs series in lockstep: every series needs the same length")
-    bank = DetectorBank(detector(name), len(corpus), TestSettings(sensitivity=sensitivity))
+    bank = DetectorBank(detector(name), len(corpus), DetectorSettings(sensitivity=sensitivity))
     t = np.stack([s.timestamps for s in corpus])
     x = np.stack([s.values for s in corpus])
     fired = np.zeros(x.shape, dtype=bool)

@@ -50,11 +50,11 @@ def anomaly_detect(
     JSON: {"detections": [{"timestamp", "score", ...}], "scores": [one per row, in time order]}.
     Exit codes: 0 done, 2 unreadable file, malformed row (named by line) or bad option.
     """
-    from kubemedic.metrics import TestSettings, detect, detector, parse_csv
+    from kubemedic.metrics import DetectorSettings, detect, detector, parse_csv
 
     try:
         spec = detector(detector_name)
-        settings = TestSettings(sensitivity=sensitivity, limit=limit)
+        settings = DetectorSettings(sensitivity=sensitivity, limit=limit)
     except ValueError as exc:
         die(str(exc))
     except InputError as exc:

@@ -6,7 +6,7 @@
 `DetectorBank` runs one detector over thousands of series at once (one point each per update).
 """
 
-from kubemedic.metrics.contract import TestSettings
+from kubemedic.metrics.contract import DetectorSettings
 from kubemedic.metrics.detection import Detection
 from kubemedic.metrics.detectors.registry import DEFAULT, DETECTORS, detector
 from kubemedic.metrics.engine import BankStep, DetectorBank, DetectorSpec, StreamingDetector
@@ -19,10 +19,10 @@ __all__ = [
     "BankStep",
     "Detection",
     "DetectorBank",
+    "DetectorSettings",
     "DetectorSpec",
     "Series",
     "StreamingDetector",
-    "TestSettings",
     "detect",
     "detector",
     "parse_csv",

@@ -25,7 +25,7 @@ BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
-class TestSettings:
+class DetectorSettings:
     """Per-detector knobs. sensitivity > 1 lowers every threshold (more alarms), < 1 raises them.
     `limit` (in the series' unit) turns on the trend test's time-to-limit forecast."""
 
@@ -43,7 +43,7 @@ class TestSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class TestStep:
+class CheckStep:
     """One test's verdict on one update, arrays of shape (rows,). eta is NaN where not forecast."""
 
     score: FloatArray
@@ -53,13 +53,13 @@ class TestStep:
     eta: FloatArray
 
 
-class Test(Protocol):
+class Check(Protocol):
     name: str
 
-    def step(self, ctx: StepContext) -> TestStep: ...
+    def step(self, ctx: StepContext) -> CheckStep: ...
 
 
-TestFactory = Callable[[int, TestSettings], Test]
+CheckFactory = Callable[[int, DetectorSettings], Check]
 
 
 def squash(stat: FloatArray, threshold: float) -> FloatArray:

@@ -1,6 +1,7 @@
 """Detector banks: one detector run over many series at once, and the single-series stream on top.
 
-A detector is a baseline (seasonal or not) plus one or more tests over its residuals (`DetectorSpec`).
+A detector is a baseline (seasonal or not) plus one or more checks (statistical tests) over its
+residuals (`DetectorSpec`).
 `DetectorBank` keeps the state of `rows` series in numpy arrays and advances all of them by one point
 per `update` - the path a collector uses for thousands of series. `StreamingDetector` is a bank of one
 row with a scalar interface, `update(timestamp, value) -> Detection`: the same code, so the two paths
@@ -20,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kubemedic.metrics.baseline import Baseline, BaselineConfig
-from kubemedic.metrics.contract import TestFactory, TestSettings
+from kubemedic.metrics.contract import CheckFactory, DetectorSettings
 from kubemedic.metrics.detection import Detection
 
 FloatArray = NDArray[np.float64]
@@ -34,7 +35,7 @@ class DetectorSpec:
 
     name: str
     summary: str
-    tests: tuple[TestFactory, ...]
+    checks: tuple[CheckFactory, ...]
     seasonal: bool = True
     window: int = 120
     warmup: int = 240
@@ -65,15 +66,15 @@ class BankStep:
 class DetectorBank:
     """One detector over `rows` series; each `update` gives every series one new point."""
 
-    def __init__(self, spec: DetectorSpec, rows: int, settings: TestSettings | None = None) -> None:
+    def __init__(self, spec: DetectorSpec, rows: int, settings: DetectorSettings | None = None) -> None:
         if rows < 1:
             raise ValueError("a bank needs at least one series")
         self.spec = spec
         self.rows = rows
-        self.settings = settings or TestSettings()
+        self.settings = settings or DetectorSettings()
         self._baseline = Baseline(rows, spec.baseline())
-        self._tests = [factory(rows, self.settings) for factory in spec.tests]
-        self._names = tuple(t.name for t in self._tests)
+        self._checks = [factory(rows, self.settings) for factory in spec.checks]
+        self._names = tuple(t.name for t in self._checks)
         self._last_alarm = np.full(rows, -(10**9), dtype=np.int64)
 
     def update(self, t: FloatArray, x: FloatArray) -> BankStep:
@@ -91,7 +92,7 @@ class DetectorBank:
                 np.zeros(rows), np.zeros(rows, dtype=bool), np.zeros(rows, dtype=np.int64),
                 self._names, ctx.expected, nan, nan, nan, nan, nan,
             )  # fmt: skip
-        steps = [test.step(ctx) for test in self._tests]
+        steps = [check.step(ctx) for check in self._checks]
         scores = np.stack([s.score for s in steps])
         candidates = np.stack([s.candidate for s in steps])
         # The reason is the strongest test among those that want an alarm, else the strongest overall.
@@ -125,7 +126,7 @@ class StreamingDetector:
     Timestamps are seconds since the epoch and must not go backwards; values must be finite.
     """
 
-    def __init__(self, spec: DetectorSpec, settings: TestSettings | None = None) -> None:
+    def __init__(self, spec: DetectorSpec, settings: DetectorSettings | None = None) -> None:
         self.spec = spec
         self._bank = DetectorBank(spec, 1, settings)
         self._last_t = -math.inf

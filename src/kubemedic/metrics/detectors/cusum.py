@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import TestSettings, TestStep, no_eta, squash
+from kubemedic.metrics.contract import CheckStep, DetectorSettings, no_eta, squash
 
 THRESHOLD = 15.0
 DRIFT = 0.75
@@ -37,7 +37,7 @@ RESTART_POINTS = 9
 class CusumTest:
     name = "cusum"
 
-    def __init__(self, rows: int, settings: TestSettings) -> None:
+    def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = THRESHOLD / settings.sensitivity
         self._mu = np.full(rows, np.nan)
         self._spread = np.full(rows, np.nan)
@@ -47,7 +47,7 @@ class CusumTest:
         self._pos = np.zeros(rows)
         self._neg = np.zeros(rows)
 
-    def step(self, ctx: StepContext) -> TestStep:
+    def step(self, ctx: StepContext) -> CheckStep:
         fresh = np.isnan(self._mu)
         if fresh.any():
             self._mu[fresh] = ctx.level[fresh]
@@ -78,4 +78,4 @@ class CusumTest:
             self._mu[candidate] = np.median(recent[candidate], axis=1)
             self._pos[candidate] = 0.0
             self._neg[candidate] = 0.0
-        return TestStep(squash(stat, self.threshold), candidate, low, high, no_eta(ctx.y.size))
+        return CheckStep(squash(stat, self.threshold), candidate, low, high, no_eta(ctx.y.size))

@@ -19,6 +19,6 @@ from kubemedic.metrics.engine import DetectorSpec
 SPEC = DetectorSpec(
     name="default",
     summary="ensemble: seasonal z-score + CUSUM + variance + trend, one alarm per event (recommended)",
-    tests=(ZTest, CusumTest, VarianceTest, TrendTest),
+    checks=(ZTest, CusumTest, VarianceTest, TrendTest),
     seasonal=True,
 )

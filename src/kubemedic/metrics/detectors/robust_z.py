@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import TestSettings, TestStep, hysteresis, no_eta, squash
+from kubemedic.metrics.contract import CheckStep, DetectorSettings, hysteresis, no_eta, squash
 
 THRESHOLD = 7.0
 REARM = 0.5
@@ -21,15 +21,15 @@ REARM = 0.5
 class ZTest:
     name = "zscore"
 
-    def __init__(self, rows: int, settings: TestSettings) -> None:
+    def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = THRESHOLD / settings.sensitivity
         self._armed = np.ones(rows, dtype=bool)
 
-    def step(self, ctx: StepContext) -> TestStep:
+    def step(self, ctx: StepContext) -> CheckStep:
         stat = np.abs(ctx.y - ctx.level) / ctx.scale
         candidate = hysteresis(self._armed, stat, self.threshold, self.threshold * REARM)
         reach = self.threshold * ctx.scale
-        return TestStep(
+        return CheckStep(
             squash(stat, self.threshold),
             candidate,
             ctx.expected - reach,

@@ -14,6 +14,6 @@ from kubemedic.metrics.engine import DetectorSpec
 SPEC = DetectorSpec(
     name="seasonal",
     summary="z-score against a time-of-day profile (median of the last 5 days' shape) - daily patterns",
-    tests=(ZTest,),
+    checks=(ZTest,),
     seasonal=True,
 )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import FloatArray, TestSettings, TestStep, hysteresis, squash
+from kubemedic.metrics.contract import CheckStep, DetectorSettings, FloatArray, hysteresis, squash
 
 WINDOW = 240
 SEGMENTS = 6
@@ -40,7 +40,7 @@ _EDGES = tuple(range(0, WINDOW, PART))
 class TrendTest:
     name = "trend"
 
-    def __init__(self, rows: int, settings: TestSettings) -> None:
+    def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = THRESHOLD / settings.sensitivity
         self.limit = settings.limit
         self.horizon = settings.horizon_seconds
@@ -78,7 +78,7 @@ class TrendTest:
         means[2 * SEGMENTS] = sums[2 * SEGMENTS] / (WINDOW - 1)
         return means
 
-    def step(self, ctx: StepContext) -> TestStep:
+    def step(self, ctx: StepContext) -> CheckStep:
         ty, tt = ctx.history_y.last(WINDOW), ctx.history_t.last(WINDOW)
         means = self._window_means(ty, tt)
         qy, qt, mean_diff = means[:SEGMENTS], means[SEGMENTS : 2 * SEGMENTS], means[2 * SEGMENTS]
@@ -110,4 +110,4 @@ class TrendTest:
         self._wander = np.where(quiet, self._wander + ALPHA * (learnt - self._wander), self._wander)
         reach = self.threshold * yardstick
         center = fit_now + ctx.s
-        return TestStep(squash(stat, self.threshold), candidate, center - reach, center + reach, eta)
+        return CheckStep(squash(stat, self.threshold), candidate, center - reach, center + reach, eta)

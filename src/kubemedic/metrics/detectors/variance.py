@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import TestSettings, TestStep, hysteresis, no_eta, squash
+from kubemedic.metrics.contract import CheckStep, DetectorSettings, hysteresis, no_eta, squash
 
 SHORT = 30
 RATIO = 3.0
@@ -26,12 +26,12 @@ FLOOR = (
 class VarianceTest:
     name = "variance"
 
-    def __init__(self, rows: int, settings: TestSettings) -> None:
+    def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = 1.0 + (RATIO - 1.0) / settings.sensitivity
         self._usual = np.full(rows, np.nan)
         self._armed = np.ones(rows, dtype=bool)
 
-    def step(self, ctx: StepContext) -> TestStep:
+    def step(self, ctx: StepContext) -> CheckStep:
         recent = np.concatenate([ctx.history_y.last(SHORT), ctx.y[:, None]], axis=1)
         spread = np.median(np.abs(np.diff(recent, axis=1)), axis=1)
         fresh = np.isnan(self._usual)
@@ -45,4 +45,4 @@ class VarianceTest:
         # Expected range: the usual noise band around the level (median |diff| ~ 0.954 sigma, Gaussian).
         band = self.threshold * (self._usual / 0.954 + floor) * 3.0
         score = squash(np.maximum(ratio - 1.0, 0.0), self.threshold - 1.0)
-        return TestStep(score, candidate, ctx.expected - band, ctx.expected + band, no_eta(ctx.y.size))
+        return CheckStep(score, candidate, ctx.expected - band, ctx.expected + band, no_eta(ctx.y.size))
