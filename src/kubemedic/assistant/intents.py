@@ -32,6 +32,12 @@ def whats_wrong(facts: Facts, namespace: str | None) -> Answer:
     diagnosis = facts.diagnosis
     mine = [f for f in diagnosis.in_namespace(namespace) if f.severity >= Severity.WARNING]
     infos = len(diagnosis.in_namespace(namespace)) - len(mine)
+    hosted = _pods_by_node(facts, namespace)
+    mine += [  # a failing node that runs pods of this namespace is this namespace's problem too
+        f
+        for f in diagnosis.findings
+        if f.object.kind == "Node" and f.object.name in hosted and f.severity >= Severity.WARNING
+    ]
     if not mine:
         pods = facts.state.pods(namespace)
         ready = sum(1 for p in pods if p.is_ready or p.phase == "Succeeded")
@@ -71,7 +77,12 @@ def whats_wrong(facts: Facts, namespace: str | None) -> Answer:
         if others:
             shown = ", ".join(r.display() for r in dict.fromkeys(others))
             lines.append(f"   affects: {quote(shown, 200)}")
-        if root.object.namespace != (namespace or root.object.namespace):
+        if root.object.kind == "Node" and root.object.name in hosted:
+            pods = hosted[root.object.name]
+            names = ", ".join(p.name for p in pods[:5]) + (", ..." if len(pods) > 5 else "")
+            lines.append(f"   runs {len(pods)} pod{'s' if len(pods) != 1 else ''} of {namespace}: {names}")
+            cites += [Citation.obj(p.ref, f"on node {root.object.name}") for p in pods[:5]]
+        elif root.object.namespace != (namespace or root.object.namespace):
             lines.append(f"   (the root cause lives outside {namespace})")
         lines.append(f"   more: kubemedic explain {root.id}")
         cites.append(Citation.finding(root))
@@ -81,6 +92,16 @@ def whats_wrong(facts: Facts, namespace: str | None) -> Answer:
     if len(ranked) > MAX_INCIDENTS:
         lines.append(f"\n(+{len(ranked) - MAX_INCIDENTS} more incidents; `kubemedic scan` lists them all)")
     return Answer("\n".join(lines), dedupe(cites), Intent.WHATS_WRONG)
+
+
+def _pods_by_node(facts: Facts, namespace: str | None) -> dict[str, list[Pod]]:
+    """The namespace's pods by the node they run on (empty for the whole cluster)."""
+    out: dict[str, list[Pod]] = defaultdict(list)
+    if namespace is not None:
+        for pod in facts.state.pods_in(namespace):
+            if pod.node_name:
+                out[pod.node_name].append(pod)
+    return out
 
 
 def _strongest(f: Finding) -> int | None:

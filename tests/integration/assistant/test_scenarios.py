@@ -70,3 +70,13 @@ def test_the_dependency_chain_is_blamed_on_the_database_not_the_api() -> None:
     assert "wrong owner" in answer.text and "Deployment store/orders-api" in answer.text
     symptom = next(f for f in diagnosis.findings if f.category == "connectivity")
     assert diagnosis.root_of(symptom) is not None
+
+
+def test_a_failing_node_is_named_for_the_namespaces_whose_pods_it_runs() -> None:
+    state = settled_state("node-not-ready")
+    hosted = sorted({p.namespace for p in state.pods_on("kubemedic-worker2")} - {"kube-system"})
+    assert hosted
+    facts = Facts(Diagnosis.of(state), clock=lambda: state.now)
+    answer = asyncio.run(ask_offline(f"what is wrong in namespace {hosted[0]}", facts))
+    first = next(line for line in answer.text.splitlines() if line.startswith("1. "))
+    assert "Node kubemedic-worker2" in first and f"of {hosted[0]}:" in answer.text
