@@ -241,6 +241,7 @@ class KnowledgeBase:
     def _embed_missing(self) -> None:
         if self._embedder is None:
             return
+        self._store.drop_vectors_not_of_size(self._embedder.dimension * 4)
         rows = self._store.passages_without_vectors()
         if not rows:
             return

@@ -213,6 +213,11 @@ class KnowledgeStore:
         with self._lock:
             self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
 
+    def drop_vectors_not_of_size(self, nbytes: int) -> int:
+        """Delete vectors of another size (another embedder) so they get recomputed; returns the count."""
+        with self._lock:
+            return self._db.execute("DELETE FROM vectors WHERE length(vec) != ?", (nbytes,)).rowcount
+
     def vectors(self) -> list[tuple[int, bytes]]:
         with self._lock:
             return self._db.execute("SELECT passage, vec FROM vectors ORDER BY passage").fetchall()

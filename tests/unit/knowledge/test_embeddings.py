@@ -63,6 +63,18 @@ def test_vectors_are_computed_once_and_only_for_new_passages(tmp_path: Path) -> 
         assert again.calls == 1  # the query only
 
 
+def test_vectors_of_another_embedder_are_recomputed(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    with KnowledgeBase.open(db, embedder=WordHashEmbedder()):
+        pass
+
+    class Wider(WordHashEmbedder):
+        dimension = 32
+
+    with KnowledgeBase.open(db, embedder=Wider()) as kb:
+        assert kb.search("certificate expired", 3)[0].category == "tls"
+
+
 def test_enabling_embeddings_without_the_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kubemedic.knowledge.embeddings.extra_installed", lambda: False)
     assert default_embedder(False) is None
