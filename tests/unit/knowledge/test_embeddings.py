@@ -86,7 +86,8 @@ def test_enabling_embeddings_without_the_extra_says_what_to_install(monkeypatch:
 def test_numpy_encoder_reproduces_the_published_similarities_of_the_model() -> None:
     # The cosine similarities sentence-transformers documents for all-MiniLM-L6-v2 (computed with torch).
     model = MiniLMEmbedder.packaged()
-    vectors = model.embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."])
+    sentences = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    vectors = model.embed(sentences)
     sims = vectors @ vectors.T
     assert np.allclose([sims[0, 1], sims[0, 2], sims[1, 2]], [0.6660, 0.1046, 0.1411], atol=1e-4)
 
