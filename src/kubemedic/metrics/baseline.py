@@ -108,4 +108,6 @@ class Baseline:
             self._sorted = SortedWindow(self._y.last(window))
         if self._profile is not None:
             reach = self.config.clip * ctx.scale
-            self._profile.add(ctx.t, np.clip(ctx.x, ctx.expected - reach, ctx.expected + reach))
+            self._profile.add(
+                ctx.t, np.minimum(np.maximum(ctx.x, ctx.expected - reach), ctx.expected + reach)
+            )

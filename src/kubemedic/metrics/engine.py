@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from kubemedic.metrics.baseline import Baseline, BaselineConfig
-from kubemedic.metrics.contract import CheckFactory, DetectorSettings
+from kubemedic.metrics.baseline import Baseline, BaselineConfig, StepContext
+from kubemedic.metrics.contract import CheckFactory, CheckStep, DetectorSettings
 from kubemedic.metrics.detection import Detection
 
 FloatArray = NDArray[np.float64]
@@ -93,6 +93,8 @@ class DetectorBank:
                 self._names, ctx.expected, nan, nan, nan, nan, nan,
             )  # fmt: skip
         steps = [check.step(ctx) for check in self._checks]
+        if len(steps) == 1:
+            return self._single(ctx, steps[0])
         scores = np.stack([s.score for s in steps])
         candidates = np.stack([s.candidate for s in steps])
         # The reason is the strongest test among those that want an alarm, else the strongest overall.
@@ -100,8 +102,7 @@ class DetectorBank:
         reason = np.argmax(ranked, axis=0)
         pick = np.arange(rows)
         score = scores[reason, pick]
-        fired = candidates.any(axis=0) & (n - self._last_alarm >= self.spec.gap)
-        self._last_alarm[fired] = n
+        fired = self._alarm(n, np.asarray(candidates.any(axis=0), dtype=bool))
         eta = np.stack([s.eta for s in steps])
         eta_any = np.nanmin(eta, axis=0) if np.isfinite(eta).any() else nan
         window = ctx.history_t.last(self.spec.window)
@@ -118,6 +119,21 @@ class DetectorBank:
             window[:, 0],
             window[:, -1],
         )
+
+    def _alarm(self, n: int, candidate: BoolArray) -> BoolArray:
+        fired = candidate & (n - self._last_alarm >= self.spec.gap)
+        self._last_alarm[fired] = n
+        return fired
+
+    def _single(self, ctx: StepContext, step: CheckStep) -> BankStep:
+        window = ctx.history_t.last(self.spec.window)
+        fired = self._alarm(ctx.n, step.candidate)
+        self._baseline.commit(ctx)
+        zero = np.zeros(self.rows, dtype=np.int64)
+        return BankStep(
+            step.score, fired, zero, self._names, ctx.expected, step.low, step.high, step.eta, window[:, 0],
+            window[:, -1],
+        )  # fmt: skip
 
 
 class StreamingDetector:

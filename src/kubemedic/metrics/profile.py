@@ -9,7 +9,8 @@ a daily pattern, and subtracting each day's own mean means a level shift does no
 elsewhere (the baseline's rolling median); this only says "at 09:30 it is usually 12 above the day".
 
 Between slot centres the shape is interpolated linearly, so a smooth daily curve is followed without
-steps. No STL, no FFT: a lookup is O(days) and a point's update is O(1), O(buckets) once a day.
+steps. No STL, no FFT: the shape is recomputed when a series enters a new day (O(days x buckets)),
+and a point costs a lookup and one addition.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class DailyProfile:
         self._slot_day: IntArray = np.full((rows, days), -(10**9), dtype=np.int64)
         self._day_mean: FloatArray = np.full((rows, days), np.nan)
         self._current_day: IntArray = np.full(rows, -(10**9), dtype=np.int64)
+        self._shape: FloatArray = np.full((rows, buckets), np.nan)  # per slot; NaN: no complete day yet
         self._rows = np.arange(rows)
 
     def roll(self, t: FloatArray) -> None:
@@ -53,6 +55,7 @@ class DailyProfile:
         self._slot_day[rows, slot] = day[moved]
         self._day_mean[rows, slot] = np.nan
         self._current_day[rows] = day[moved]
+        self._refresh(rows)
 
     def _close(self, rows: IntArray) -> None:
         """A day is usable when nearly all its slots (COMPLETE) saw a point: the mean of a partial day
@@ -87,35 +90,33 @@ class DailyProfile:
         left = np.floor(pos)
         weight = pos - left
         b0 = left.astype(np.int64) % self.buckets
-        b1 = (b0 + 1) % self.buckets
-        usable = (
-            np.isfinite(self._day_mean)
-            & (self._slot_day < day.astype(np.int64)[:, None])
-            & (self._slot_day >= day.astype(np.int64)[:, None] - self.days)
-        )
-        s0 = self._median_over_days(b0, usable)
-        s1 = self._median_over_days(b1, usable)
-        ok0, ok1 = np.isfinite(s0), np.isfinite(s1)
-        both = (1.0 - weight) * np.where(ok0, s0, 0.0) + weight * np.where(ok1, s1, 0.0)
+        s0 = self._shape[self._rows, b0]
+        s1 = self._shape[self._rows, (b0 + 1) % self.buckets]
+        ok0, ok1 = s0 == s0, s1 == s1  # not NaN
+        both = (1.0 - weight) * s0 + weight * s1
         value = np.where(ok0 & ok1, both, np.where(ok0, s0, np.where(ok1, s1, 0.0)))
         return value, ok0 | ok1
 
-    def _median_over_days(self, bucket: IntArray, usable: BoolArray) -> FloatArray:
-        counts = self._counts[self._rows, :, bucket]
-        offsets = self._sums[self._rows, :, bucket] / np.maximum(counts, 1.0) - self._day_mean
-        offsets = np.where(usable & (counts > 0), offsets, np.nan)
+    def _refresh(self, rows: IntArray) -> None:
+        """Recompute the shape of `rows` from their complete days: once a day per series."""
+        day = self._current_day[rows][:, None]
+        slot_day = self._slot_day[rows]
+        usable = np.isfinite(self._day_mean[rows]) & (slot_day < day) & (slot_day >= day - self.days)
+        counts = self._counts[rows]
+        offsets = self._sums[rows] / np.maximum(counts, 1.0) - self._day_mean[rows][:, :, None]
+        offsets = np.where(usable[:, :, None] & (counts > 0), offsets, np.nan)  # (rows, days, buckets)
         ordered = np.sort(offsets, axis=1)
         n = np.isfinite(ordered).sum(axis=1)
         lo = np.maximum((n - 1) // 2, 0)
         hi = np.maximum(n // 2, 0)
-        a = np.take_along_axis(ordered, lo[:, None], axis=1)[:, 0]
-        b = np.take_along_axis(ordered, hi[:, None], axis=1)[:, 0]
+        a = np.take_along_axis(ordered, lo[:, None, :], axis=1)[:, 0, :]
+        b = np.take_along_axis(ordered, hi[:, None, :], axis=1)[:, 0, :]
         # An even number of days has two middle values: keep the smaller (same sign), so two odd days
         # of four cannot pull the profile. And a slot only gets an offset when every day agrees on its
         # sign: a real daily pattern does (09:30 is above the day's mean every day), a step that
         # happened at some hour of one day does not (the other days say 0), so no pattern is invented.
         middle = np.where(np.abs(a) < np.abs(b), a, b)
-        agree = np.all(np.isnan(offsets) | (offsets > 0), axis=1) | np.all(
-            np.isnan(offsets) | (offsets < 0), axis=1
-        )
-        return np.where(n > 0, np.where(agree, np.where(n % 2 == 0, middle, a), 0.0), np.nan)
+        missing = np.isnan(offsets)
+        agree = np.all(missing | (offsets > 0), axis=1) | np.all(missing | (offsets < 0), axis=1)
+        shape = np.where(agree, np.where(n % 2 == 0, middle, a), 0.0)
+        self._shape[rows] = np.where(n > 0, shape, np.nan)

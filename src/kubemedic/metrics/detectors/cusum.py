@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import CheckStep, DetectorSettings, no_eta, squash
+from kubemedic.metrics.contract import CheckStep, DetectorSettings, clamp, no_eta, squash
 
 THRESHOLD = 15.0
 DRIFT = 0.75
@@ -58,11 +58,11 @@ class CusumTest:
             self._c1[fresh] = np.mean(r[:, 1:] * r[:, :-1], axis=1)
             self._prev[fresh] = r[:, -1]
         mu = self._mu
-        rho = np.clip(self._c1 / np.maximum(self._c0, 1e-300), 0.0, RHO_MAX)
+        rho = clamp(self._c1 / np.maximum(self._c0, 1e-300), 0.0, RHO_MAX)
         short = np.maximum(self._spread, ctx.scale)
         sigma = short * np.sqrt((1.0 + rho) / (1.0 - rho))
-        e = np.clip((ctx.y - mu) / sigma, -CLIP, CLIP)
-        r = np.clip(ctx.y - mu, -CLIP * short, CLIP * short)
+        e = clamp((ctx.y - mu) / sigma, -CLIP, CLIP)
+        r = clamp(ctx.y - mu, -CLIP * short, CLIP * short)
         self._c0 = self._c0 + RHO_ALPHA * (r * r - self._c0)
         self._c1 = self._c1 + RHO_ALPHA * (r * self._prev - self._c1)
         self._prev = r
@@ -71,7 +71,7 @@ class CusumTest:
         stat = np.maximum(self._pos, self._neg)
         candidate = stat >= self.threshold
         low, high = mu + ctx.s - DRIFT * sigma, mu + ctx.s + DRIFT * sigma
-        self._mu = mu + ALPHA * (np.clip(ctx.y, mu - CLIP * sigma, mu + CLIP * sigma) - mu)
+        self._mu = mu + ALPHA * (clamp(ctx.y, mu - CLIP * sigma, mu + CLIP * sigma) - mu)
         self._spread = self._spread + SPREAD_ALPHA * (1.2533 * np.abs(r) - self._spread)
         if candidate.any():
             recent = np.concatenate([ctx.history_y.last(RESTART_POINTS - 1), ctx.y[:, None]], axis=1)

@@ -15,7 +15,7 @@ import numpy as np
 from kubemedic.metrics.baseline import StepContext
 from kubemedic.metrics.contract import CheckStep, DetectorSettings, hysteresis, no_eta, squash
 
-SHORT = 30
+SHORT = 31  # odd: the median is one order statistic
 RATIO = 3.0
 ALPHA = 1.0 / 240.0
 FLOOR = (
@@ -32,8 +32,11 @@ class VarianceTest:
         self._armed = np.ones(rows, dtype=bool)
 
     def step(self, ctx: StepContext) -> CheckStep:
-        recent = np.concatenate([ctx.history_y.last(SHORT), ctx.y[:, None]], axis=1)
-        spread = np.median(np.abs(np.diff(recent, axis=1)), axis=1)
+        hist = ctx.history_y.last(SHORT)
+        diffs = np.empty_like(hist)
+        diffs[:, :-1] = np.abs(np.diff(hist, axis=1))
+        diffs[:, -1] = np.abs(ctx.y - hist[:, -1])
+        spread = np.partition(diffs, SHORT // 2, axis=1)[:, SHORT // 2]
         fresh = np.isnan(self._usual)
         if fresh.any():
             wide = ctx.history_y.last(ctx.history_y.length if ctx.n >= ctx.history_y.length else SHORT)
