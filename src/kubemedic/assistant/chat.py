@@ -63,7 +63,7 @@ async def _loop(
 ) -> Answer:
     fence = Fence.new()
     masker = masker_for(facts)
-    messages, left_out = build_messages(question, facts, offline, fence, masker, limits.budget_chars)
+    messages, left_out = await build_messages(question, facts, offline, fence, masker, limits.budget_chars)
     notes: list[str] = (
         [f"left out of the model's context for size: {', '.join(left_out)}"] if left_out else []
     )
@@ -123,7 +123,9 @@ async def stream_llm(
     it fails midway, a note says so and the offline answer follows as the final answer."""
     limits = limits or LoopLimits()
     fence = Fence.new()
-    messages, _ = build_messages(question, facts, offline, fence, masker_for(facts), limits.budget_chars)
+    messages, _ = await build_messages(
+        question, facts, offline, fence, masker_for(facts), limits.budget_chars
+    )
     parts: list[str] = []
     try:
         async with asyncio.timeout(limits.max_seconds):

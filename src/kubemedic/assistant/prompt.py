@@ -7,6 +7,7 @@ each gets a priority so the provider's own token budget drops the least useful f
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from kubemedic.assistant.answer import Answer
@@ -14,13 +15,14 @@ from kubemedic.assistant.explain import quote
 from kubemedic.assistant.facts import Facts, secret_values
 from kubemedic.assistant.question import Question
 from kubemedic.assistant.resolve import find_object
-from kubemedic.domain import Finding, Severity
+from kubemedic.domain import Finding, KubemedicError, Severity
 from kubemedic.llm import ChatMessage
 from kubemedic.redact import Fence, SecretMasker
 from kubemedic.state import KubeObject, Pod
 
 MAX_FINDINGS = 15
 LOG_LINES = 20
+LOG_READ_S = 3.0
 
 RULES = """You are kubemedic's assistant for Kubernetes clusters. Answer the user's question about the \
 cluster using only the context given and what the read-only tools return. kubemedic has already \
@@ -74,7 +76,7 @@ def focus_object(question: Question, facts: Facts) -> KubeObject | None:
     return find_object(facts.state, question.kind, question.namespace, question.name).object
 
 
-def pieces(question: Question, facts: Facts, offline: Answer) -> list[Piece]:
+async def pieces(question: Question, facts: Facts, offline: Answer) -> list[Piece]:
     """The context, most useful first."""
     out = [Piece("kubemedic's offline answer to this question", offline.text, 5)]
     obj = focus_object(question, facts)
@@ -101,20 +103,35 @@ def pieces(question: Question, facts: Facts, offline: Answer) -> list[Piece]:
             out.append(Piece(f"events of {obj.ref.display()}", "\n".join(lines), 3))
         for pod in pods[:2]:
             for c in pod.containers():
-                for previous in (True, False):
-                    log = facts.state.logs(pod, c.name, previous)
-                    if log:
-                        tail = "\n".join(log.splitlines()[-LOG_LINES:])
-                        which = "previous" if previous else "current"
-                        out.append(Piece(f"log {pod.namespace}/{pod.name}/{c.name} ({which})", tail, 2))
-                        break
+                found = await _log_tail(facts, pod, c.name)
+                if found is not None:
+                    which, tail = found
+                    out.append(Piece(f"log {pod.namespace}/{pod.name}/{c.name} ({which})", tail, 2))
     if facts.knowledge is not None:
         for p in facts.knowledge.search(question.text, limit=3):
             out.append(Piece(f"runbook {p.title} - {p.section}", p.text, 1))
     return out
 
 
-def build_messages(
+async def _log_tail(facts: Facts, pod: Pod, container: str) -> tuple[str, str] | None:
+    """The last lines of the crashed (else the current) instance: from the state, else from the live
+    log reader when there is one (bounded; a failed read just leaves the log out)."""
+    for previous in (True, False):
+        log = facts.state.logs(pod, container, previous)
+        if log is None and facts.logs is not None:
+            try:
+                log = await asyncio.wait_for(
+                    facts.logs.tail(pod.namespace, pod.name, container, previous=previous, lines=LOG_LINES),
+                    LOG_READ_S,
+                )
+            except (KubemedicError, TimeoutError):
+                log = None
+        if log:
+            return ("previous" if previous else "current"), "\n".join(log.splitlines()[-LOG_LINES:])
+    return None
+
+
+async def build_messages(
     question: Question, facts: Facts, offline: Answer, fence: Fence, masker: SecretMasker, budget_chars: int
 ) -> tuple[list[ChatMessage], list[str]]:
     """System rules, fenced context within `budget_chars`, then the question. Returns the messages and
@@ -123,7 +140,7 @@ def build_messages(
     messages = [system]
     used = len(system.content)
     left_out: list[str] = []
-    for piece in pieces(question, facts, offline):
+    for piece in await pieces(question, facts, offline):
         block = fence.wrap(masker.mask(piece.text), piece.title)
         if used + len(block) > budget_chars:
             left_out.append(piece.title)

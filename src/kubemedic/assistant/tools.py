@@ -275,5 +275,9 @@ async def run_tool(facts: Facts, name: str, args: Mapping[str, object]) -> ToolR
         )
     try:
         return await runner(facts, args)
+    except ToolError:
+        raise
     except (ValueError, InputError) as exc:  # e.g. an unknown severity, an empty search query
         raise ToolError(str(exc)) from None
+    except KubemedicError as exc:  # e.g. the cluster refused a log read: the model reads why
+        raise ToolError(f"{type(exc).__name__}: {exc}") from None

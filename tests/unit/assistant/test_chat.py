@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from kubemedic.assistant import Answer, CitationKind, Diagnosis, Facts, LoopLimits, ask
+from kubemedic.domain import ClusterConnectionError
 from kubemedic.knowledge import KnowledgeBase
 from kubemedic.llm import ChatMessage, ChatReply, LLMTimeout, ToolCall, ToolSpec
 from kubemedic.state.snapshot import load_snapshot
@@ -86,3 +87,31 @@ def test_a_slow_model_is_cut_off_by_the_total_time_bound() -> None:
 def test_provider_errors_become_notes() -> None:
     answer = run(Scripted(LLMTimeout("read timed out after 60 s")))
     assert not answer.used_llm and "did not answer within" in answer.notes[-1]
+
+
+class Logs:
+    """A live log reader: one pod answers, the others fail like an unreachable cluster."""
+
+    def __init__(self) -> None:
+        self.reads: list[tuple[str, bool]] = []
+
+    async def tail(self, namespace: str, pod: str, container: str, *, previous: bool, lines: int) -> str:
+        self.reads.append((pod, previous))
+        if previous:
+            raise ClusterConnectionError("previous terminated container not found", reason="not-found")
+        return f"{pod}: serving on :8080"
+
+
+def test_live_logs_fill_the_context_and_failed_reads_are_tool_errors() -> None:
+    base = facts()
+    logs = Logs()
+    live = Facts(base.diagnosis, clock=base.clock, knowledge=base.knowledge, logs=logs)
+    web = next(p for p in base.state.pods("shop") if p.name.startswith("web-"))
+    call = ToolCall("c1", "get_logs", f'{{"namespace": "shop", "pod": "{web.name}", "previous": true}}')
+    provider = Scripted(ChatReply("", (call,), "tool_calls"), ChatReply("web is fine"))
+    answer = asyncio.run(ask("why is deployment web not ready", live, provider=provider))
+    assert answer.used_llm and answer.text == "web is fine"
+    context = "\n".join(m.content for m in provider.sent[0])
+    assert f"{web.name}: serving on :8080" in context and f"log shop/{web.name}/web (current)" in context
+    tool_reply = next(m.content for m in provider.sent[1] if m.role == "tool")
+    assert "ClusterConnectionError: previous terminated container not found" in tool_reply
