@@ -281,3 +281,5 @@ async def run_tool(facts: Facts, name: str, args: Mapping[str, object]) -> ToolR
         raise ToolError(str(exc)) from None
     except KubemedicError as exc:  # e.g. the cluster refused a log read: the model reads why
         raise ToolError(f"{type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # boundary: a tool's bug becomes a tool error, the answer goes on
+        raise ToolError(f"the tool failed ({type(exc).__name__}); continue without it") from exc
