@@ -18,6 +18,8 @@ from kubemedic.assistant.resolve import NoSuchObject, check_namespace, find_obje
 if TYPE_CHECKING:
     from kubemedic.llm import ChatProvider
 
+_HOUR = timedelta(hours=1)  # "what changed" without a window
+
 
 async def answer_offline(question: Question, facts: Facts) -> Answer:
     """The deterministic answer for a parsed question (no model)."""
@@ -104,6 +106,3 @@ def explain_target(target: str, facts: Facts) -> Answer:
         hint = f"; close names: {', '.join(found.close)}" if found.close else ""
         raise NoSuchObject(f"no {kind} named {name!r}{where}{hint}", found.close)
     return intents.about_object(facts, found.object, Intent.EXPLAIN)
-
-
-_HOUR = timedelta(hours=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from kubemedic.assistant.question import KIND_ALIASES
 from kubemedic.domain import InputError, ObjectRef
 from kubemedic.state import ClusterState, KubeObject
 
@@ -85,8 +86,6 @@ def check_namespace(state: ClusterState, namespace: str) -> None:
 
 def parse_ref(text: str) -> tuple[str, str | None, str]:
     """`KIND/NS/NAME`, `KIND/NAME` or `NS/NAME`... as (kind, namespace, name); InputError otherwise."""
-    from kubemedic.assistant.question import KIND_ALIASES
-
     parts = text.strip().split("/")
     if len(parts) in (2, 3) and all(parts):
         kind = KIND_ALIASES.get(parts[0].lower())
