@@ -150,11 +150,12 @@ class KnowledgeBase:
         known = self._store.documents(BUILTIN_SOURCE)
         files = builtin_files()
         current = {f.source for f in files}
+        stale = [f for f in files if (row := known.get(f.source)) is None or row.sha256 != f.sha256]
+        gone = [row for path, row in known.items() if path not in current]
+        if not stale and not gone:
+            return  # the usual case: no write, no lock
         with self._store.transaction():
-            for f in files:
-                row = known.get(f.source)
-                if row is not None and row.sha256 == f.sha256:
-                    continue
+            for f in stale:
                 doc = markdown.parse(f.text, fallback_title=f.name, where=f.source)
                 book = parse_runbook(doc, f.source)
                 self._store.put(
@@ -171,9 +172,8 @@ class KnowledgeBase:
                     _keywords(book.category, doc.get("tags")),
                     [NewPassage(s, t) for s, t in markdown.passages(doc)],
                 )
-            for path, row in known.items():
-                if path not in current:
-                    self._store.delete(row.doc_id)
+            for row in gone:
+                self._store.delete(row.doc_id)
         self._matrix = None
 
     def _index_directory(self, root: Path) -> IndexReport:

@@ -171,3 +171,15 @@ def test_builtin_runbooks_are_indexed_once_and_kept_current(tmp_path: Path) -> N
     with KnowledgeBase.open(db) as kb:
         assert kb.sources()[0] == first
         assert first.documents == len(kb.runbooks())
+
+
+def test_a_changed_builtin_runbook_is_reindexed_at_open(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "kb.db"
+    KnowledgeBase.open(db).close()
+    with sqlite3.connect(db) as raw:  # as if the index was built by an older kubemedic
+        raw.execute("UPDATE documents SET sha256 = 'old' WHERE doc_id = 'runbook/tls'")
+        raw.execute("DELETE FROM passages WHERE doc_id = 'runbook/tls'")
+    with KnowledgeBase.open(db) as kb:
+        assert kb.search("x509 certificate signed by unknown authority", limit=1)[0].category == "tls"
