@@ -100,14 +100,16 @@ def _crash(state: ClusterState, affected: Affected) -> Finding:
     meaning = explain_exit(last.exit_code)
     code = f"exit code {last.exit_code}" if last.exit_code is not None else "no exit code"
     restarts = max(s.restart_count for s in affected.statuses)
-    what = "CrashLoopBackOff" if looping else "restarting"
+    # One title for the whole loop: between two crashes the container runs for a while, and a title
+    # that said so would change the finding's id - resolving and reopening it on every restart.
     return Finding.for_object(
         affected.subject,
-        severity=Severity.ERROR if looping else Severity.WARNING,
+        severity=Severity.ERROR,
         category="crash-loop",
-        title=f"{status.name}: {what} - {code}",
+        title=f"{status.name}: crash loop - {code}",
         message=(
-            f"Container {status.name} of {affected.count_text()} keeps crashing ({restarts} restarts); "
+            f"Container {status.name} of {affected.count_text()} keeps crashing ({restarts} restarts; "
+            f"{'now in CrashLoopBackOff' if looping else 'running again for now'}); "
             f"the last run ended with {code}{f' ({last.reason})' if last.reason else ''}."
         ),
         root_cause=f"The container {meaning}.",

@@ -48,13 +48,30 @@ def test_crash_loop_on_workload_with_exit_code_meaning_event_and_log() -> None:
     [finding] = list(crash_loop.analyze(s))
     assert finding.object.kind == "Deployment" and finding.object.name == "api"
     assert finding.category == "crash-loop" and finding.severity == Severity.ERROR
-    assert finding.title == "app: CrashLoopBackOff - exit code 127"
+    assert finding.title == "app: crash loop - exit code 127"
+    assert "CrashLoopBackOff" in finding.message
     assert "command was not found" in finding.root_cause
     assert len(finding.related) == 3 and "3 pods" in finding.message
     sources = [e.source for e in finding.evidence]
     assert sources == [EvidenceSource.FIELD, EvidenceSource.EVENT, EvidenceSource.LOG]
     assert finding.evidence[2].text == 'exec: "/srv/api": not found'
     assert finding.evidence[2].location.endswith("app.previous.log:2")
+
+
+def test_a_crash_loop_keeps_its_id_between_crashes() -> None:
+    """Between two crashes the container runs: the same finding, not a resolve and a reopen."""
+    waiting_now = cstatus(
+        ready=False,
+        restarts=5,
+        state=waiting("CrashLoopBackOff"),
+        last_state=terminated("Error", 1, ago=20),
+    )
+    running_now = cstatus(restarts=6, state=running(ago=5), last_state=terminated("Error", 1, ago=6))
+    [looping] = list(crash_loop.analyze(state(pod("w", "shop", statuses=[waiting_now], ready=False))))
+    [between] = list(crash_loop.analyze(state(pod("w", "shop", statuses=[running_now]))))
+    assert looping.id == between.id
+    assert looping.severity == between.severity == Severity.ERROR
+    assert "running again for now" in between.message
 
 
 def test_oom_names_the_memory_limit() -> None:
