@@ -242,18 +242,22 @@ def _metric(
 
 
 def write(corpus: list[LabelledSeries], directory: Path) -> None:
-    """One `timestamp,value` CSV per series (ISO timestamps) and labels.json (NAB's combined windows)."""
+    """One `timestamp,value` CSV per series (ISO timestamps), combined_windows.json (NAB's layout:
+    file -> windows) and labels.json (the windows plus each anomaly's time and kind)."""
     directory.mkdir(parents=True, exist_ok=True)
     labels: dict[str, object] = {}
+    windows: dict[str, list[list[str]]] = {}
     for s in corpus:
         iso = [datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S") for t in s.timestamps]
         lines = ["timestamp,value", *(f"{a},{v:.6g}" for a, v in zip(iso, s.values, strict=True))]
         (directory / f"{s.name}.csv").write_text("\n".join(lines) + "\n")
+        windows[f"{s.name}.csv"] = [[iso[lo], iso[hi]] for lo, hi in s.windows]
         labels[f"{s.name}.csv"] = {
             "windows": [[iso[lo], iso[hi]] for lo, hi in s.windows],
             "anomalies": [{"timestamp": iso[a.index], "kind": a.kind} for a in s.anomalies],
         }
     (directory / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
+    (directory / "combined_windows.json").write_text(json.dumps(windows, indent=1) + "\n")
 
 
 def main() -> None:

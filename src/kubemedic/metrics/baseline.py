@@ -38,7 +38,7 @@ class BaselineConfig:
     window: int = 120
     history: int = 240
     seasonal: bool = True
-    buckets: int = 48
+    buckets: int = 24
     days: int = 5
     clip: float = 4.0
 

@@ -29,7 +29,7 @@ COMPLETE = 0.9
 class DailyProfile:
     """Slot means of the last `days` days for `rows` series; `shape(t)` is the expected offset at t."""
 
-    def __init__(self, rows: int, buckets: int = 48, days: int = 5) -> None:
+    def __init__(self, rows: int, buckets: int = 24, days: int = 5) -> None:
         self.buckets = buckets
         self.days = days
         self.bucket_seconds = DAY_SECONDS / buckets

@@ -74,6 +74,14 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def parse_timestamp(text: str) -> float:
+    """Seconds since the epoch from ISO 8601 (naive = UTC) or epoch seconds; InputError otherwise."""
+    ts = _timestamp(text.strip())
+    if ts is None:
+        raise InputError(f"{text!r} is not an ISO 8601 timestamp or epoch seconds")
+    return ts
+
+
 def _timestamp(text: str) -> float | None:
     number = _number(text)
     if number is not None:
