@@ -34,7 +34,8 @@ from pathlib import Path
 
 import yaml
 
-from kubemedic.knowledge import KnowledgeBase, MiniLMEmbedder, extra_installed
+from kubemedic.knowledge import KnowledgeBase, extra_installed
+from kubemedic.knowledge.minilm import MiniLMEmbedder
 from kubemedic.knowledge.runbooks import builtin_files
 
 ROOT = Path(__file__).resolve().parent.parent

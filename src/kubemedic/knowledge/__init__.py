@@ -4,14 +4,13 @@ sentence embeddings fused by reciprocal rank fusion). The assistant explains fin
 """
 
 from kubemedic.knowledge.base import KnowledgeBase
-from kubemedic.knowledge.embeddings import Embedder, MiniLMEmbedder, default_embedder, extra_installed
+from kubemedic.knowledge.embeddings import Embedder, default_embedder, extra_installed
 from kubemedic.knowledge.models import IndexReport, Passage, Runbook, Source
 
 __all__ = [
     "Embedder",
     "IndexReport",
     "KnowledgeBase",
-    "MiniLMEmbedder",
     "Passage",
     "Runbook",
     "Source",

@@ -13,9 +13,7 @@ import hashlib
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Self
-
-import numpy as np
+from typing import TYPE_CHECKING, Self
 
 from kubemedic.domain import InputError
 from kubemedic.knowledge import markdown
@@ -23,9 +21,12 @@ from kubemedic.knowledge.embeddings import Embedder
 from kubemedic.knowledge.fusion import reciprocal_rank_fusion
 from kubemedic.knowledge.models import IndexReport, Passage, Runbook, Source
 from kubemedic.knowledge.query import to_match
-from kubemedic.knowledge.runbooks import BUILTIN_SOURCE, builtin_files, load_builtin_runbooks, parse_runbook
+from kubemedic.knowledge.runbooks import BUILTIN_SOURCE, load_builtin_runbooks
 from kubemedic.knowledge.sources import MAX_FILE_BYTES, document_files, resolve_directory
 from kubemedic.knowledge.store import DocumentRow, KnowledgeStore, NewPassage, PassageRow
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_LIMIT = 100
 CANDIDATES = 50  # how deep each ranking goes before fusion
@@ -37,7 +38,8 @@ class KnowledgeBase:
     def __init__(self, store: KnowledgeStore, embedder: Embedder | None = None) -> None:
         self._store = store
         self._embedder = embedder
-        self._runbooks = load_builtin_runbooks()
+        self._builtin = load_builtin_runbooks()
+        self._runbooks = {b.runbook.category: b.runbook for b in self._builtin}
         self._matrix: tuple[np.ndarray, list[int]] | None = None
 
     @classmethod
@@ -148,29 +150,31 @@ class KnowledgeBase:
     def _sync_builtin(self) -> None:
         self._store.add_source(BUILTIN_SOURCE, builtin=True)
         known = self._store.documents(BUILTIN_SOURCE)
-        files = builtin_files()
-        current = {f.source for f in files}
-        stale = [f for f in files if (row := known.get(f.source)) is None or row.sha256 != f.sha256]
+        current = {b.file.source for b in self._builtin}
+        stale = [
+            b
+            for b in self._builtin
+            if (row := known.get(b.file.source)) is None or row.sha256 != b.file.sha256
+        ]
         gone = [row for path, row in known.items() if path not in current]
         if not stale and not gone:
             return  # the usual case: no write, no lock
         with self._store.transaction():
-            for f in stale:
-                doc = markdown.parse(f.text, fallback_title=f.name, where=f.source)
-                book = parse_runbook(doc, f.source)
+            for b in stale:
+                book = b.runbook
                 self._store.put(
                     DocumentRow(
                         f"runbook/{book.category}",
                         BUILTIN_SOURCE,
-                        f.source,
+                        b.file.source,
                         book.title,
                         book.category,
-                        len(f.text),
+                        len(b.file.text),
                         0,
-                        f.sha256,
+                        b.file.sha256,
                     ),
-                    _keywords(book.category, doc.get("tags")),
-                    [NewPassage(s, t) for s, t in markdown.passages(doc)],
+                    _keywords(book.category, b.doc.get("tags")),
+                    [NewPassage(s, t) for s, t in markdown.passages(b.doc)],
                 )
             for row in gone:
                 self._store.delete(row.doc_id)
@@ -245,6 +249,8 @@ class KnowledgeBase:
         rows = self._store.passages_without_vectors()
         if not rows:
             return
+        import numpy as np  # only with embeddings: keyword search never loads numpy
+
         vectors = self._embedder.embed(
             [_embedding_text(title, section, body) for _, _, title, section, body in rows]
         )
@@ -258,6 +264,8 @@ class KnowledgeBase:
         self._matrix = None
 
     def _fused(self, query: str, keyword: list[PassageRow]) -> list[tuple[PassageRow, float]]:
+        import numpy as np
+
         assert self._embedder is not None
         if self._matrix is None:
             stored = self._store.vectors()

@@ -14,6 +14,7 @@ import yaml
 from kubemedic.domain import InputError
 
 MAX_PASSAGE_CHARS = 1800
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is 10x faster when built
 _HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -48,7 +49,7 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
         if line.strip() in ("---", "..."):
             raw = "".join(lines[1:i])
             try:
-                data = yaml.safe_load(raw) or {}
+                data = yaml.load(raw, Loader=_YAML_LOADER) or {}
             except yaml.YAMLError as exc:
                 raise InputError(f"{where}: front matter is not valid YAML: {exc}") from None
             if not isinstance(data, dict):

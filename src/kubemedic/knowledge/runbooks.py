@@ -71,13 +71,24 @@ def parse_runbook(doc: ParsedDocument, source: str) -> Runbook:
     )
 
 
-def load_builtin_runbooks() -> dict[str, Runbook]:
-    """category -> Runbook for every built-in file (InputError if one is malformed: a packaging bug)."""
-    books: dict[str, Runbook] = {}
+@dataclass(frozen=True, slots=True)
+class BuiltinRunbook:
+    """One shipped file, parsed once: the Runbook the assistant reads and the document the index stores."""
+
+    file: BuiltinFile
+    doc: ParsedDocument
+    runbook: Runbook
+
+
+def load_builtin_runbooks() -> list[BuiltinRunbook]:
+    """Every built-in runbook, parsed; InputError if one is malformed or a category repeats (a bug)."""
+    out: list[BuiltinRunbook] = []
+    seen: set[str] = set()
     for f in builtin_files():
         doc = parse(f.text, fallback_title=f.name, where=f.source)
         book = parse_runbook(doc, f.source)
-        if book.category in books:
+        if book.category in seen:
             raise InputError(f"{f.source}: category {book.category!r} already has a runbook")
-        books[book.category] = book
-    return books
+        seen.add(book.category)
+        out.append(BuiltinRunbook(f, doc, book))
+    return out

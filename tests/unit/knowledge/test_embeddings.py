@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from kubemedic.domain import InputError
-from kubemedic.knowledge import KnowledgeBase, MiniLMEmbedder, default_embedder, extra_installed
+from kubemedic.knowledge import KnowledgeBase, default_embedder, extra_installed
+from kubemedic.knowledge.minilm import MiniLMEmbedder
 
 SYNONYMS = {"kaput": "zorbulator", "broken": "zorbulator"}
 
