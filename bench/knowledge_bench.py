@@ -34,8 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from kubemedic.knowledge import KnowledgeBase, extra_installed
-from kubemedic.knowledge.minilm import MiniLMEmbedder
+from kubemedic.knowledge import KnowledgeBase, extra_installed, packaged_embedder
 from kubemedic.knowledge.runbooks import builtin_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,7 +210,7 @@ def main() -> int:
             return 2
         before = rss_mb()
         t = time.perf_counter()
-        embedder = MiniLMEmbedder.packaged()
+        embedder = packaged_embedder()
         results["emb_load_s"] = round(time.perf_counter() - t, 2)
         texts = [note(rng, i) for i in range(200)]
         t = time.perf_counter()

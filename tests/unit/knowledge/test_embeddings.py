@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kubemedic.domain import InputError
-from kubemedic.knowledge import KnowledgeBase, default_embedder, extra_installed
+from kubemedic.knowledge import KnowledgeBase, default_embedder, extra_installed, packaged_embedder
 from kubemedic.knowledge.minilm import MiniLMEmbedder
 
 SYNONYMS = {"kaput": "zorbulator", "broken": "zorbulator"}
@@ -86,7 +86,7 @@ def test_enabling_embeddings_without_the_extra_says_what_to_install(monkeypatch:
 @pytest.mark.skipif(not extra_installed(), reason="the [embeddings] extra is not installed")
 def test_numpy_encoder_reproduces_the_published_similarities_of_the_model() -> None:
     # The cosine similarities sentence-transformers documents for all-MiniLM-L6-v2 (computed with torch).
-    model = MiniLMEmbedder.packaged()
+    model = packaged_embedder()
     sentences = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
     vectors = model.embed(sentences)
     sims = vectors @ vectors.T
@@ -95,7 +95,7 @@ def test_numpy_encoder_reproduces_the_published_similarities_of_the_model() -> N
 
 @pytest.mark.skipif(not extra_installed(), reason="the [embeddings] extra is not installed")
 def test_packaged_minilm_gives_unit_vectors_that_rank_meaning() -> None:
-    model = MiniLMEmbedder.packaged()
+    model = packaged_embedder()
     vectors = model.embed(
         [
             "the pod ran out of memory",
