@@ -76,9 +76,13 @@ class KnowledgeStore:
         if path is not None:
             if path.exists() and path.is_dir():
                 raise InputError(f"knowledge index path {path} is a directory; give a file path")
-            path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise KnowledgeStoreError(f"cannot open knowledge index {target}: {exc}") from None
         try:
             self._db.executescript(_SCHEMA)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()

@@ -162,6 +162,8 @@ def test_a_file_that_is_not_an_index_is_a_clear_error(tmp_path: Path) -> None:
         KnowledgeBase.open(bogus)
     with pytest.raises(InputError, match="is a directory"):
         KnowledgeBase.open(tmp_path)
+    with pytest.raises(KnowledgeStoreError, match="cannot open knowledge index"):
+        KnowledgeBase.open(bogus / "below-a-file" / "kb.db")
 
 
 def test_builtin_runbooks_are_indexed_once_and_kept_current(tmp_path: Path) -> None:
