@@ -73,9 +73,8 @@ class KnowledgeStore:
 
     def __init__(self, path: Path | None) -> None:
         target = ":memory:" if path is None else str(path)
-        if path is not None:
-            if path.exists() and path.is_dir():
-                raise InputError(f"knowledge index path {path} is a directory; give a file path")
+        if path is not None and path.is_dir():
+            raise InputError(f"knowledge index path {path} is a directory; give a file path")
         self._lock = threading.RLock()
         try:
             if path is not None:
