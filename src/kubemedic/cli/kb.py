@@ -111,6 +111,35 @@ def kb_list(
     Console().print(table)
 
 
+@kb_app.command("show")
+def kb_show(
+    category: Annotated[str, typer.Argument(help="A finding category, e.g. crash-loop, oom or dns.")],
+    output: Annotated[KbOutput, typer.Option("--output", "-o", help="table (markdown) or json.")] = (
+        KbOutput.table
+    ),
+) -> None:
+    """Print the built-in runbook of a finding category."""
+    from kubemedic.knowledge import KnowledgeBase
+
+    with KnowledgeBase.open(None) as kb:
+        book = kb.runbook(category)
+        known = [b.category for b in kb.runbooks()]
+    if book is None:
+        die(f"no runbook for category {category!r}; known categories: {', '.join(known)}")
+    if output is KbOutput.json:
+        typer.echo(json.dumps(asdict(book), indent=2))
+        return
+    sections = (
+        ("What it means", book.meaning),
+        ("How to confirm it", book.confirm),
+        ("How to fix it", book.fix),
+        ("How to prevent it", book.prevent),
+    )
+    typer.echo(f"# {book.title}\n")
+    for heading, text in sections:
+        typer.echo(f"## {heading}\n\n{text}\n")
+
+
 @kb_app.command("search")
 def kb_search(
     query: Annotated[str, typer.Argument(help="Free text, e.g. an error message or a question.")],

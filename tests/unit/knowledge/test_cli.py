@@ -68,3 +68,14 @@ def test_bad_input_exits_2_with_a_message(env: tuple[Path, Path]) -> None:
     assert not_added.exit_code == 2 and "not in the knowledge base" in not_added.output
     limit = runner.invoke(app, ["kb", "search", "oom", "--limit", "0"])
     assert limit.exit_code == 2 and "limit" in limit.output
+
+
+def test_show_prints_a_runbook_and_names_the_known_categories_on_a_typo(env: tuple[Path, Path]) -> None:
+    shown = runner.invoke(app, ["kb", "show", "oom"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith("# Container killed for exceeding its memory limit")
+    assert "## How to confirm it" in shown.output and "kubectl describe pod" in shown.output
+    as_json = json.loads(runner.invoke(app, ["kb", "show", "dns", "-o", "json"]).output)
+    assert as_json["category"] == "dns" and as_json["fix"]
+    typo = runner.invoke(app, ["kb", "show", "crashloop"])
+    assert typo.exit_code == 2 and "crash-loop" in typo.output
