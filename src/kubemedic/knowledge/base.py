@@ -112,8 +112,21 @@ class KnowledgeBase:
     # writing ---------------------------------------------------------------------------------------------
 
     def add_directory(self, path: Path) -> IndexReport:
-        """Remember a directory and (re-)index its .md/.markdown/.txt files incrementally."""
+        """Remember a directory and (re-)index its .md/.markdown/.txt files incrementally.
+
+        A folder inside one already added is refused (it is indexed already); a folder that contains added
+        ones takes them over, so every file belongs to exactly one source.
+        """
         root = resolve_directory(path)
+        for src in self.sources():
+            if src.builtin or src.location == str(root):
+                continue
+            other = Path(src.location)
+            if root.is_relative_to(other):
+                raise InputError(f"{path} is already indexed as part of {other}")
+            if other.is_relative_to(root):
+                self._store.remove_source(src.location)
+                self._store.reassign(src.location, str(root))
         self._store.add_source(str(root), builtin=False)
         return self._index_directory(root)
 

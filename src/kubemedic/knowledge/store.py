@@ -153,6 +153,11 @@ class KnowledgeStore:
             ).fetchall()
         return {r[2]: DocumentRow(*r) for r in rows}
 
+    def reassign(self, old_source: str, new_source: str) -> None:
+        """Move every document of one source to another (a parent folder took over a child folder)."""
+        with self._lock:
+            self._db.execute("UPDATE documents SET source = ? WHERE source = ?", (new_source, old_source))
+
     def touch(self, doc_id: str, size: int, mtime_ns: int) -> None:
         """Record a new size/mtime for a document whose content did not change."""
         self._db.execute(

@@ -185,3 +185,17 @@ def test_a_changed_builtin_runbook_is_reindexed_at_open(tmp_path: Path) -> None:
         raw.execute("DELETE FROM passages WHERE doc_id = 'runbook/tls'")
     with KnowledgeBase.open(db) as kb:
         assert kb.search("x509 certificate signed by unknown authority", limit=1)[0].category == "tls"
+
+
+def test_nested_folders_are_indexed_once(tmp_path: Path) -> None:
+    notes = _notes(tmp_path / "notes")
+    with KnowledgeBase.open(tmp_path / "kb.db") as kb:
+        assert kb.add_directory(notes / "team").added == 2
+        with pytest.raises(InputError, match="already indexed as part of"):
+            kb.add_directory(notes / "team" / "deep")
+        parent = kb.add_directory(notes)  # takes the child folder over: its 2 files are not re-read
+        assert (parent.added, parent.unchanged) == (1, 2)
+        folders = [(s.location, s.documents) for s in kb.sources() if not s.builtin]
+        assert folders == [(str(notes.resolve()), 3)]
+        [again] = kb.refresh()
+        assert again.unchanged == 3
