@@ -91,9 +91,8 @@ class KnowledgeBase:
             raise InputError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
         if per_document < 1:
             raise InputError(f"per_document must be at least 1, got {per_document}")
-        keyword = self._store.match(
-            to_match(query), CANDIDATES if self._embedder else limit * per_document * 4
-        )
+        # Deep enough that dropping extra passages of one document still leaves `limit` results.
+        keyword = self._store.match(to_match(query), max(CANDIDATES, limit * per_document * 4))
         if self._embedder is None:
             ranked = [(row, -row.rank) for row in keyword]
         else:
