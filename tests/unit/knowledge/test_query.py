@@ -78,3 +78,17 @@ def test_per_document_limits_passages_from_one_runbook(builtin_kb: KnowledgeBase
     hits = builtin_kb.search("OOMKilled memory limit exit code 137", limit=10, per_document=1)
     docs = [h.doc_id for h in hits]
     assert len(docs) == len(set(docs))
+
+
+def test_random_pasted_text_never_reaches_fts5_as_syntax(builtin_kb: KnowledgeBase) -> None:
+    import random
+    import string
+
+    rng = random.Random(6)
+    alphabet = string.printable + "«»“”—…ßøπ日本"
+    for _ in range(300):
+        query = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        try:
+            builtin_kb.search(query, 3)
+        except InputError as exc:  # only ever the clear "no word" / "empty" answers
+            assert "no word" in str(exc) or "empty" in str(exc)
