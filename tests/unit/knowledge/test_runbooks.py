@@ -60,3 +60,16 @@ def test_fix_section_keeps_its_subsections(builtin_kb: KnowledgeBase) -> None:
     assert book is not None
     assert "### Exit code 137 with reason OOMKilled" in book.fix
     assert "OOMKilled" in book.fix
+
+
+def test_runbook_markdown_is_well_formed() -> None:
+    for f in builtin_files():
+        assert f.text.count("```") % 2 == 0, f"{f.name}: unbalanced code fence"
+        headings = [line for line in f.text.splitlines() if line.startswith("## ")]
+        assert [h.lower()[3:] for h in headings] == [
+            "what it means",
+            "how to confirm it",
+            "how to fix it",
+            "how to prevent it",
+        ], f"{f.name}: sections {headings}"
+        assert f.name == f"{parse(f.text, fallback_title='', where=f.name).get('category')}.md"
