@@ -57,6 +57,7 @@ class StepContext:
     seasonal_ready: BoolArray
     history_y: Ring
     history_t: Ring
+    rebased: BoolArray  # series whose history was just re-expressed with a first daily profile
 
     @property
     def expected(self) -> FloatArray:
@@ -75,6 +76,7 @@ class Baseline:
         self._t = Ring(rows, config.history)
         self._profile = DailyProfile(rows, config.buckets, config.days) if config.seasonal else None
         self._sorted: SortedWindow | None = None
+        self._seasoned = np.zeros(rows, dtype=bool)
 
     @property
     def count(self) -> int:
@@ -84,8 +86,12 @@ class Baseline:
         if self._profile is not None:
             self._profile.roll(t)
             s, ready = self._profile.shape(t)
+            rebased = ready & ~self._seasoned
+            if rebased.any():
+                self._rebase(np.flatnonzero(rebased))
         else:
             s, ready = np.zeros(self.rows), np.zeros(self.rows, dtype=bool)
+            rebased = ready
         y = x - s
         if self._sorted is not None:
             level = self._sorted.quantile(0.5)
@@ -95,7 +101,20 @@ class Baseline:
             scale = np.maximum(np.maximum(iqr / 1.349, 1.2533 * mean_abs), floor)
         else:
             level, scale = y.copy(), np.full(self.rows, np.inf)
-        return StepContext(self._y.count, t, x, s, y, level, scale, ready, self._y, self._t)
+        return StepContext(self._y.count, t, x, s, y, level, scale, ready, self._y, self._t, rebased)
+
+    def _rebase(self, rows: NDArray[np.int64]) -> None:
+        """A series just got its first daily profile: re-express its history as deseasonalised values
+        (they were raw until now), so the window's level does not jump by the profile's offset."""
+        assert self._profile is not None
+        self._seasoned[rows] = True
+        k = min(self._y.count, self._y.length)
+        if k == 0:
+            return
+        offsets = self._profile.shape_at(rows, self._t.last(k)[rows])
+        self._y.rewrite(rows, self._y.last(k)[rows] - offsets)
+        if self._sorted is not None:
+            self._sorted.sorted[rows] = np.sort(self._y.last(self.config.window)[rows], axis=1)
 
     def commit(self, ctx: StepContext) -> None:
         """Remember the point: push y into the window and teach the profile (clipped x)."""

@@ -97,6 +97,20 @@ class DailyProfile:
         value = np.where(ok0 & ok1, both, np.where(ok0, s0, np.where(ok1, s1, 0.0)))
         return value, ok0 | ok1
 
+    def shape_at(self, rows: IntArray, t: FloatArray) -> FloatArray:
+        """The offsets of `rows` at the times t (rows, k) - to re-express a window in new terms."""
+        day = np.floor(t / DAY_SECONDS)
+        pos = (t - day * DAY_SECONDS) / self.bucket_seconds - 0.5
+        left = np.floor(pos)
+        weight = pos - left
+        b0 = left.astype(np.int64) % self.buckets
+        table = self._shape[rows]
+        s0 = np.take_along_axis(table, b0, axis=1)
+        s1 = np.take_along_axis(table, (b0 + 1) % self.buckets, axis=1)
+        both = (1.0 - weight) * s0 + weight * s1
+        value = np.where((s0 == s0) & (s1 == s1), both, np.where(s0 == s0, s0, np.where(s1 == s1, s1, 0.0)))
+        return np.asarray(value)
+
     def _refresh(self, rows: IntArray) -> None:
         """Recompute the shape of `rows` from their complete days: once a day per series."""
         day = self._current_day[rows][:, None]

@@ -27,6 +27,15 @@ class Ring:
         self._buf[:, j + self.length] = values
         self.count += 1
 
+    def rewrite(self, rows: NDArray[np.int64], values: FloatArray) -> None:
+        """Overwrite the last values.shape[1] points of `rows` (both copies of each)."""
+        k = values.shape[1]
+        end = (self.count - 1) % self.length + self.length + 1
+        cols = np.arange(end - k, end)
+        self._buf[rows[:, None], cols[None, :]] = values
+        twins = np.where(cols >= self.length, cols - self.length, cols + self.length)
+        self._buf[rows[:, None], twins[None, :]] = values
+
     def last(self, k: int) -> FloatArray:
         """The last k pushed values of every row, oldest first (k <= min(count, length))."""
         if k > min(self.count, self.length) or k <= 0:

@@ -9,12 +9,14 @@ that noise would almost never produce), then restarts from the new level: the re
 median of the last few points. Otherwise the reference follows the series slowly (ALPHA per point,
 residuals clipped), so slow drift is forgiven while a lasting shift accumulates.
 
-sigma is the long-run standard deviation of the residuals: the larger of the baseline's short-term
-scale and the residuals' own running spread around mu, times sqrt((1 + rho) / (1 - rho)) where rho is
-their running lag-1 autocorrelation. Real metrics wander (traffic drifts for an hour, then back); a
-CUSUM standardized by point-to-point noise alone would mistake every slow excursion for a shift, and
-one standardized this way sums residuals as if they were independent. Clipping keeps one spike from
-deciding the test.
+sigma is the long-run standard deviation of the residuals, the larger of two estimates: the
+short-term spread (baseline scale or the residuals' running spread around mu) times
+sqrt((1 + rho) / (1 - rho)) with rho their running lag-1 autocorrelation, and sqrt(BLOCK) times the
+running spread of BLOCK-point means around mu. Real metrics wander (traffic drifts for an hour, then
+back); a CUSUM standardized by point-to-point noise alone would mistake every slow excursion for a
+shift, while one standardized this way sums residuals as if they were independent - the block-mean
+estimate sees wander that a lag-1 autocorrelation diluted by white noise would miss. Clipping keeps
+one spike from deciding the test.
 """
 
 from __future__ import annotations
@@ -24,14 +26,15 @@ import numpy as np
 from kubemedic.metrics.baseline import StepContext
 from kubemedic.metrics.contract import CheckStep, DetectorSettings, clamp, no_eta, squash
 
-THRESHOLD = 15.0
-DRIFT = 0.75
+THRESHOLD = 20.0
+DRIFT = 0.5
 CLIP = 4.0
 ALPHA = 1.0 / 120.0
 SPREAD_ALPHA = 1.0 / 480.0
 RHO_ALPHA = 1.0 / 480.0
 RHO_MAX = 0.98
 RESTART_POINTS = 9
+BLOCK = 30
 
 
 class CusumTest:
@@ -44,10 +47,16 @@ class CusumTest:
         self._c0 = np.ones(rows)  # running E[r_t^2] and E[r_t r_(t-1)] of the residual r = y - mu
         self._c1 = np.zeros(rows)
         self._prev = np.zeros(rows)
+        self._block = np.zeros(rows)  # running mean square of (mean of the last BLOCK y) - mu
         self._pos = np.zeros(rows)
         self._neg = np.zeros(rows)
 
     def step(self, ctx: StepContext) -> CheckStep:
+        if ctx.rebased.any():  # their history is now deseasonalised: restart from its level, keep
+            moved = ctx.rebased  # the spread statistics (slow, and only ever too wide from the raw days)
+            self._mu[moved] = ctx.level[moved]
+            self._pos[moved] = 0.0
+            self._neg[moved] = 0.0
         fresh = np.isnan(self._mu)
         if fresh.any():
             self._mu[fresh] = ctx.level[fresh]
@@ -57,15 +66,21 @@ class CusumTest:
             self._c0[fresh] = np.mean(r * r, axis=1)
             self._c1[fresh] = np.mean(r[:, 1:] * r[:, :-1], axis=1)
             self._prev[fresh] = r[:, -1]
+            blocks = r[:, : (r.shape[1] // BLOCK) * BLOCK].reshape(r.shape[0], -1, BLOCK).mean(axis=2)
+            self._block[fresh] = np.mean(blocks * blocks, axis=1)
         mu = self._mu
         rho = clamp(self._c1 / np.maximum(self._c0, 1e-300), 0.0, RHO_MAX)
         short = np.maximum(self._spread, ctx.scale)
-        sigma = short * np.sqrt((1.0 + rho) / (1.0 - rho))
+        sigma = np.maximum(short * np.sqrt((1.0 + rho) / (1.0 - rho)), np.sqrt(self._block * BLOCK))
         e = clamp((ctx.y - mu) / sigma, -CLIP, CLIP)
         r = clamp(ctx.y - mu, -CLIP * short, CLIP * short)
         self._c0 = self._c0 + RHO_ALPHA * (r * r - self._c0)
         self._c1 = self._c1 + RHO_ALPHA * (r * self._prev - self._c1)
         self._prev = r
+        recent_mean = (ctx.history_y.last(BLOCK - 1).sum(axis=1) + ctx.y) / BLOCK - mu
+        reach = CLIP * sigma / np.sqrt(BLOCK)  # CLIP standard deviations of a block mean
+        b = clamp(recent_mean, -reach, reach)
+        self._block = self._block + RHO_ALPHA * (b * b - self._block)
         self._pos = np.maximum(0.0, self._pos + e - DRIFT)
         self._neg = np.maximum(0.0, self._neg - e - DRIFT)
         stat = np.maximum(self._pos, self._neg)

@@ -80,6 +80,8 @@ class TrendTest:
 
     def step(self, ctx: StepContext) -> CheckStep:
         ty, tt = ctx.history_y.last(WINDOW), ctx.history_t.last(WINDOW)
+        if ctx.rebased.any():  # their history changed: sum every window afresh
+            self._calls = 0
         means = self._window_means(ty, tt)
         qy, qt, mean_diff = means[:SEGMENTS], means[SEGMENTS : 2 * SEGMENTS], means[2 * SEGMENTS]
         noise = np.maximum(mean_diff / 1.128, 1e-9 + 1e-6 * np.abs(ctx.level))  # sigma of iid noise

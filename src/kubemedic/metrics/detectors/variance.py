@@ -37,7 +37,7 @@ class VarianceTest:
         diffs[:, :-1] = np.abs(np.diff(hist, axis=1))
         diffs[:, -1] = np.abs(ctx.y - hist[:, -1])
         spread = np.partition(diffs, SHORT // 2, axis=1)[:, SHORT // 2]
-        fresh = np.isnan(self._usual)
+        fresh = np.isnan(self._usual) | ctx.rebased
         if fresh.any():
             wide = ctx.history_y.last(ctx.history_y.length if ctx.n >= ctx.history_y.length else SHORT)
             self._usual[fresh] = np.median(np.abs(np.diff(wide[fresh], axis=1)), axis=1)
