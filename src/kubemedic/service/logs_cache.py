@@ -12,10 +12,14 @@ last one. A log is keyed by (pod uid, container, restartCount, previous):
 
 The cache is bounded by entries (least recently used out first), so a cluster full of crash loops
 cannot grow it without limit.
+
+With `deadline_s`, an analysis waits that long at most for logs: reads still running go on in the
+background and fill the cache for the next analysis, so a slow API server delays no finding.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,6 +38,7 @@ class LogsCacheStats:
     hits: int = 0
     reads: int = 0  # logs asked of the cluster
     evictions: int = 0
+    late: int = 0  # analyses that went ahead before all their logs had arrived
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ class LogsCache:
         max_entries: int = 2000,
         ticks: Callable[[], float] = time.monotonic,
         fetch: Fetch | None = None,
+        deadline_s: float | None = None,
+        on_late: Callable[[], None] | None = None,
     ) -> None:
         self.refresh_s = refresh_s
         self.max_entries = max_entries
@@ -58,6 +65,10 @@ class LogsCache:
         self.stats = LogsCacheStats()
         self._fetch: Fetch = fetch or (lambda client, keys: fetch_logs(client, keys))
         self._entries: OrderedDict[CacheKey, _Cached] = OrderedDict()
+        self.deadline_s = deadline_s
+        self.on_late = on_late  # called when logs that missed their analysis arrive (analyze again)
+        self._in_flight: set[CacheKey] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -81,20 +92,45 @@ class LogsCache:
                 if cached.text is not None:
                     out[key] = cached.text
                 continue
-            stale[key] = (cache_key, final)
+            if cache_key not in self._in_flight:  # else: a read still running fills it
+                stale[key] = (cache_key, final)
         if stale:
             self.stats.reads += len(stale)
+            self._in_flight.update(cache_key for cache_key, _ in stale.values())
+            task = asyncio.create_task(self._fill(client, stale, now))
+            done, _ = await asyncio.wait({task}, timeout=self.deadline_s)
+            if not done:
+                self.stats.late += 1
+                self._background.add(task)
+                task.add_done_callback(self._late_done)
+            for key, (cache_key, _) in stale.items():
+                entry = self._entries.get(cache_key)
+                if entry is not None and entry.text is not None:
+                    out[key] = entry.text
+        return out
+
+    async def _fill(self, client: Any, stale: dict[LogKey, tuple[CacheKey, bool]], now: float) -> None:
+        try:
             fresh = await self._fetch(client, list(stale))
             for key, (cache_key, final) in stale.items():
-                text = fresh.get(key)
-                self._entries[cache_key] = _Cached(text, now, final)
+                self._entries[cache_key] = _Cached(fresh.get(key), now, final)
                 self._entries.move_to_end(cache_key)
-                if text is not None:
-                    out[key] = text
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
                 self.stats.evictions += 1
-        return out
+        finally:
+            self._in_flight.difference_update(cache_key for cache_key, _ in stale.values())
+
+    def _late_done(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and self.on_late is not None:
+            self.on_late()
+
+    async def aclose(self) -> None:
+        """Cancel reads still running in the background."""
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
 
 
 def _identity(state: ClusterState, key: LogKey) -> tuple[CacheKey, bool] | None:

@@ -28,7 +28,8 @@ from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
-from kubemedic.state import ClusterState
+from kubemedic.state import ClusterState, KubeObject
+from kubemedic.state.cluster_state import LogKey, make_view
 from kubemedic.store import ApplyResult, Store
 
 SYNC_TIMEOUT_S = 15.0
@@ -65,6 +66,7 @@ class ClusterMonitor:
         on_change: OnChange | None = None,
         logs_cache: LogsCache | None = None,
         cache_logs: bool = True,
+        logs_deadline_s: float | None = 0.25,
     ) -> None:
         self.target = target
         self.store = store
@@ -82,13 +84,20 @@ class ClusterMonitor:
         self._dirty = asyncio.Event()
         self._pending = 0
         self._reflectors: list[Reflector] = []
+        self._views: dict[int, tuple[dict[str, Any], KubeObject]] = {}
         self._by_kind: dict[str, Reflector] = {}
         self._client: Any = None
         self.on_change = on_change
         # troubled pods' logs are read once per container instance, not once per analysis
-        self.logs_cache = (logs_cache if logs_cache is not None else LogsCache()) if cache_logs else None
+        # (and an analysis waits `logs_deadline_s` at most for them; late ones trigger another analysis)
+        if logs_cache is None and cache_logs:
+            logs_cache = LogsCache(deadline_s=logs_deadline_s, on_late=self._dirty.set)
+        self.logs_cache = logs_cache if cache_logs else None
+        self._first_change = 0.0  # monotonic time of the first change not yet analyzed
 
     def _changed(self, change: Change) -> None:
+        if self._pending == 0:
+            self._first_change = time.monotonic()
         self._pending += 1
         self._dirty.set()
         if self.on_change is not None:
@@ -119,11 +128,16 @@ class ClusterMonitor:
                 stopper.cancel()
                 if stop.is_set():
                     break
-                await asyncio.sleep(self.debounce_s)  # fold a burst of changes into one analysis
+                # Fold a burst of changes into one analysis - counting from the burst's first change,
+                # so changes that piled up during a long analysis are not held back any longer.
+                waited = time.monotonic() - self._first_change if self._pending else 0.0
+                await asyncio.sleep(max(0.0, self.debounce_s - waited))
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self.logs_cache is not None:
+                await self.logs_cache.aclose()
             await client.close()
 
     async def read_log(self, namespace: str, pod: str, container: str, *, previous: bool, tail: int) -> str:
@@ -156,21 +170,51 @@ class ClusterMonitor:
                 out.append(strip_secret(dict(raw)) if secret else raw)
         return out
 
+    def views(self) -> list[KubeObject]:
+        """The live copy as state views, made again only for objects that changed since last time.
+
+        A reflector replaces an object's dict when it changes and never edits it in place, so a view
+        made from the same dict (checked by identity) is still exact: on a busy cluster most of the
+        analysis input is reused instead of re-parsed.
+        """
+        fresh: dict[int, tuple[dict[str, Any], KubeObject]] = {}
+        out: list[KubeObject] = []
+        cached = self._views
+        for reflector in self._reflectors:
+            kind = reflector.info.kind
+            secret = kind == "Secret"
+            for raw in reflector.store.values():
+                hit = cached.get(id(raw))
+                if hit is not None and hit[0] is raw:
+                    view = hit[1]
+                else:
+                    view = make_view(strip_secret(dict(raw)) if secret else raw, kind, self.cluster)
+                fresh[id(raw)] = (raw, view)
+                out.append(view)
+        self._views = fresh
+        return out
+
     async def _analyze(self, client: Any) -> None:
         started = time.perf_counter()
         self._dirty.clear()
         changes, self._pending = self._pending, 0
         now = self.clock()
-        objects = self.objects()
-        state = ClusterState.build(objects, now=now, cluster=self.cluster)
+        views = self.views()
+
+        # The CPU-heavy steps run in a worker thread so the API keeps answering meanwhile; the state
+        # is built from immutable views taken above, so the watches may go on changing the live copy.
+        def prepare() -> tuple[ClusterState, list[LogKey]]:
+            built = ClusterState(views, now=now, cluster=self.cluster)
+            return built, (wanted_logs(built) if self.with_logs else [])
+
+        state, wanted = await asyncio.to_thread(prepare)
         if self.with_logs:
-            wanted = wanted_logs(state)
             if self.logs_cache is not None:
                 logs = await self.logs_cache.read(client, state, wanted)
             else:
                 logs = await fetch_logs(client, wanted)
-            state = ClusterState.build(objects, now=now, logs=logs, cluster=self.cluster)
-        report = scan_state(state.build_indexes())
+            state = state.with_logs(logs)
+        report = await asyncio.to_thread(lambda: scan_state(state.build_indexes()))
         self.state = state
         applied = await self.store.apply_scan(self.cluster, report.findings, report.incidents, now)
         self.scans += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -292,6 +293,15 @@ class ClusterState:
     @property
     def log_count(self) -> int:
         return len(self._logs)
+
+    def with_logs(self, logs: Mapping[LogKey, str]) -> ClusterState:
+        """The same objects and indexes (shared, not rebuilt) with these container logs attached.
+
+        Derived views that read logs live in `memo`, which the copy starts empty."""
+        clone = copy.copy(self)
+        clone._logs = dict(logs)
+        clone._memo = {}
+        return clone
 
     # ---- derived views shared by several analyzers -------------------------------------------------
 
