@@ -121,3 +121,33 @@ def test_the_monitor_uses_the_cache_it_is_given_even_when_empty() -> None:
     assert monitor.logs_cache is cache
     off = ClusterMonitor(ClusterTarget(), store, clock=lambda: NOW, cache_logs=False)
     assert off.logs_cache is None
+
+
+async def test_a_slow_read_does_not_hold_the_analysis_and_its_logs_come_next_time() -> None:
+    import asyncio
+
+    gate = asyncio.Event()
+    reads: list[LogKey] = []
+
+    async def slow(_client: Any, keys: Sequence[LogKey]) -> dict[LogKey, str]:
+        reads.extend(keys)
+        await gate.wait()
+        return dict.fromkeys(keys, "panic: boom")
+
+    late: list[bool] = []
+    cache = LogsCache(ticks=Ticks(), fetch=slow, deadline_s=0.05, on_late=lambda: late.append(True))
+    s = state(crashing(3))
+    keys = wanted_logs(s)
+    assert await cache.read(None, s, keys) == {}, "the analysis goes ahead without the slow logs"
+    assert cache.stats.late == 1
+    assert await cache.read(None, s, keys) == {}, "a read already running is not started twice"
+    assert len(reads) == len(keys)
+    gate.set()
+    for _ in range(10):
+        await asyncio.sleep(0.01)
+        if late:
+            break
+    assert late == [True], "the monitor is told to analyze again"
+    assert set(await cache.read(None, s, keys)) == set(keys), "now served from the cache"
+    assert len(reads) == len(keys)
+    await cache.aclose()
