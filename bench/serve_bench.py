@@ -1,0 +1,307 @@
+"""Benchmark `kubemedic serve` against the simulated cluster: push latency, REST latency, memory.
+
+    python bench/serve_bench.py [--pods 5000] [--churn 200] [--db sqlite|postgres|both]
+    python bench/serve_bench.py --rss-only --pods 10000
+
+1. Event -> SSE: while the sim makes `--churn` object changes per second among `--pods` pods, a new
+   fault (a Service selecting no pod) is written every 0.5 s; the time from the write to the
+   `finding-opened` message on an SSE client is recorded. Target: p99 <= 500 ms at 200 changes/s with
+   5,000 pods.
+2. REST: an open-loop load generator on 127.0.0.1 sends `--rest-rate` requests per second for
+   `--rest-seconds` (findings pages, one finding, incidents, cluster status, pods of a namespace);
+   latency is measured from each request's scheduled time, so queueing counts. Target: p99 <= 50 ms at
+   300 req/s, on SQLite and on PostgreSQL.
+3. Memory: serve's resident set after its first analysis (and the peak), e.g. at 10,000 pods.
+
+Everything runs on loopback, bounded in count and time, and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PG_ADMIN = os.environ.get("KUBEMEDIC_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def proc_mem_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def wait_for(check: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+        except (httpx.HTTPError, OSError, ValueError, KeyError):
+            value = None
+        if value:
+            return value
+        time.sleep(0.25)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+@dataclass
+class Processes:
+    sim: subprocess.Popen[bytes]
+    serve: subprocess.Popen[bytes]
+    sim_url: str
+    url: str
+
+    def stop(self) -> None:
+        for proc in (self.serve, self.sim):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in (self.serve, self.sim):
+            try:
+                proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def start(tmp: Path, pods: int, churn: float, db: str) -> Processes:
+    sim_port, port = free_port(), free_port()
+    kubeconfig = tmp / "kubeconfig"
+    kube = [sys.executable, "-m", "kubemedic"]
+    sim_argv = ["sim", "--pods", str(pods), "--churn", str(churn), "--port", str(sim_port)]
+    sim = subprocess.Popen(
+        [*kube, *sim_argv, "--kubeconfig-out", str(kubeconfig)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    wait_for(lambda: kubeconfig.exists() and httpx.get(f"{sim_url}/version", timeout=2), 120, "the sim")
+    serve_argv = ["serve", "--kubeconfig", str(kubeconfig), "--db", db, "--port", str(port)]
+    serve = subprocess.Popen(
+        [*kube, *serve_argv, "--dev", "--rate-limit", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp / "serve.log").open("wb"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    procs = Processes(sim, serve, sim_url, url)
+
+    def analyzed() -> bool:
+        items = httpx.get(f"{url}/api/v1/clusters", timeout=10).json()["items"]
+        return bool(items) and items[0]["pods"]["total"] >= pods
+
+    try:
+        wait_for(analyzed, 300, "serve's first analysis")
+    except SystemExit:
+        procs.stop()
+        raise
+    return procs
+
+
+def post_orphan(sim_url: str, name: str) -> None:
+    body = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {"selector": {"app": f"{name}-none"}, "ports": [{"port": 80}]},
+    }
+    httpx.post(f"{sim_url}/api/v1/namespaces/default/services", json=body, timeout=10).raise_for_status()
+
+
+def sse_latency(procs: Processes, samples: int, every_s: float) -> list[float]:
+    arrived: dict[str, float] = {}
+    stop = threading.Event()
+    connected = threading.Event()
+
+    def listen() -> None:
+        try:
+            with httpx.stream("GET", f"{procs.url}/api/v1/stream", timeout=60) as stream:
+                for line in stream.iter_lines():
+                    connected.set()
+                    if stop.is_set():
+                        return
+                    if line.startswith("data:") and '"bench-' in line:
+                        name = json.loads(line[5:]).get("name", "")
+                        arrived.setdefault(name, time.monotonic())
+        except httpx.HTTPError:
+            return
+
+    threading.Thread(target=listen, daemon=True).start()
+    connected.wait(10)
+    run = uuid.uuid4().hex[:6]
+    written: dict[str, float] = {}
+    next_at = time.monotonic()
+    for i in range(samples):
+        next_at += every_s
+        time.sleep(max(0.0, next_at - time.monotonic()))
+        name = f"bench-{run}-{i}"
+        written[name] = time.monotonic()
+        post_orphan(procs.sim_url, name)
+    deadline = time.monotonic() + 15
+    while len(arrived) < samples and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    missing = samples - len([n for n in written if n in arrived])
+    if missing:
+        print(f"  warning: {missing} of {samples} faults never reached the stream within 15 s")
+    return [(arrived[n] - t) * 1000 for n, t in written.items() if n in arrived]
+
+
+async def rest_load(url: str, rate: float, seconds: float) -> tuple[list[float], dict[int, int]]:
+    limits = httpx.Limits(max_connections=128, max_keepalive_connections=128)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as c:
+        page = (await c.get("/api/v1/findings", params={"limit": 50})).json()["items"]
+        cluster = (await c.get("/api/v1/clusters")).json()["items"][0]["cluster"]
+        namespaces = sorted({f["namespace"] for f in page if f["namespace"]}) or ["default"]
+        fid = page[0]["id"] if page else "none"
+        paths = [
+            ("/api/v1/findings", {"limit": 50}),
+            ("/api/v1/findings", {"limit": 20, "severity": "error"}),
+            (f"/api/v1/findings/{fid}", {}),
+            ("/api/v1/incidents", {}),
+            (f"/api/v1/clusters/{cluster}/status", {}),
+            ("/api/v1/pods", {"namespace": namespaces[0]}),
+        ]
+        latencies: list[float] = []
+        codes: dict[int, int] = {}
+        start = time.monotonic() + 0.2
+        total = int(rate * seconds)
+
+        async def one(i: int) -> None:
+            scheduled = start + i / rate
+            await asyncio.sleep(max(0.0, scheduled - time.monotonic()))
+            path, params = paths[i % len(paths)]
+            try:
+                code = (await c.get(path, params=params)).status_code
+            except httpx.HTTPError:
+                code = 0  # a transport error: counted, and its time still goes into the figures
+            latencies.append((time.monotonic() - scheduled) * 1000)
+            codes[code] = codes.get(code, 0) + 1
+
+        await asyncio.gather(*(one(i) for i in range(total)))
+    return latencies, codes
+
+
+def create_pg_database() -> tuple[str, str]:
+    import asyncpg
+
+    name = f"kmbench_{uuid.uuid4().hex[:8]}"
+
+    async def run() -> None:
+        conn = await asyncpg.connect(PG_ADMIN)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+
+    asyncio.run(run())
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{name}", name
+
+
+def drop_pg_database(name: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(PG_ADMIN)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    asyncio.run(run())
+
+
+def summary(label: str, values: list[float]) -> str:
+    if not values:
+        return f"{label}: no samples"
+    return (
+        f"{label}: n={len(values)} p50={statistics.median(values):.1f} ms "
+        f"p99={pct(values, 99):.1f} ms max={max(values):.1f} ms"
+    )
+
+
+def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
+    pg_name = ""
+    with tempfile.TemporaryDirectory(prefix="kubemedic-serve-bench-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        if backend == "postgres":
+            db, pg_name = create_pg_database()
+        else:
+            db = f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
+        began = time.monotonic()
+        procs = start(tmp, args.pods, 0 if args.rss_only else args.churn, db)
+        ready_s = time.monotonic() - began
+        result: dict[str, Any] = {"backend": backend, "pods": args.pods, "ready_s": round(ready_s, 1)}
+        try:
+            rss, hwm = proc_mem_mb(procs.serve.pid)
+            result.update(rss_mb=round(rss), peak_mb=round(hwm))
+            print(f"[{backend}] {args.pods} pods: first analysis after {ready_s:.1f} s; RSS {rss:.0f} MB")
+            if not args.rss_only and args.samples > 0:
+                sse = sse_latency(procs, args.samples, 0.5)
+                print("  " + summary(f"event -> SSE at {args.churn:g} changes/s", sse))
+                result["sse_ms"] = {"p50": statistics.median(sse), "p99": pct(sse, 99), "max": max(sse)}
+            if not args.rss_only:
+                rest, codes = asyncio.run(rest_load(procs.url, args.rest_rate, args.rest_seconds))
+                print("  " + summary(f"REST at {args.rest_rate:g} req/s", rest) + f" codes={codes}")
+                result["rest_ms"] = {
+                    "p50": statistics.median(rest),
+                    "p99": pct(rest, 99),
+                    "max": max(rest),
+                    "codes": codes,
+                }
+                rss, hwm = proc_mem_mb(procs.serve.pid)
+                result.update(rss_end_mb=round(rss), peak_mb=round(hwm))
+                print(f"  serve RSS at the end {rss:.0f} MB (peak {hwm:.0f} MB)")
+        finally:
+            procs.stop()
+            if pg_name:
+                drop_pg_database(pg_name)
+    return result
+
+
+def main() -> None:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("--pods", type=int, default=5000)
+    parser.add_argument("--churn", type=float, default=200.0, help="object changes per second in the sim")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--samples", type=int, default=60, help="faults written, one every 0.5 s (0 = skip)")
+    parser.add_argument("--rest-rate", type=float, default=300.0)
+    parser.add_argument("--rest-seconds", type=float, default=10.0)
+    parser.add_argument("--rss-only", action="store_true", help="only start, analyze once, report memory")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = [run_one(args, b) for b in backends]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
