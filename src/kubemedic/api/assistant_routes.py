@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from kubemedic.api.auth import Caller
-from kubemedic.api.cluster_routes import LogReader, States
+from kubemedic.api.cluster_routes import NO_LIVE_VIEW, LogReader, States
 from kubemedic.assistant import Answer, CitationKind, Facts, answer_dict, parse
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.assistant import AssistantService
@@ -65,7 +65,7 @@ def assistant_router(
             if len(current) == 1:
                 return next(iter(current.values()))
             if not current:
-                raise HTTPException(503, "no cluster has been read yet; try again in a moment")
+                raise HTTPException(503, NO_LIVE_VIEW)
             raise HTTPException(
                 400, f"several clusters are watched; pass cluster, one of: {', '.join(current)}"
             )

@@ -15,6 +15,10 @@ from kubemedic.state import ClusterState, Pod
 from kubemedic.store import Store
 
 States = Callable[[], Mapping[str, ClusterState]]
+NO_LIVE_VIEW = (
+    "this replica has no live view of a cluster: it is still reading it, or it is a standby and another "
+    "replica watches (see /readyz); findings, incidents and history are served by every replica"
+)
 # (namespace, pod, container, previous, tail) -> log text
 LogReader = Callable[[str, str, str, bool, int], Awaitable[str]]
 
@@ -35,7 +39,7 @@ def cluster_router(
             if len(current) == 1:
                 return next(iter(current.values()))
             if not current:
-                raise HTTPException(503, "no cluster has been read yet; try again in a moment")
+                raise HTTPException(503, NO_LIVE_VIEW)
             raise HTTPException(
                 400, f"several clusters are watched; pass ?cluster= one of: {', '.join(current)}"
             )
