@@ -45,9 +45,12 @@ class KnowledgeBase:
     @classmethod
     def open(cls, path: Path | None, *, embedder: Embedder | None = None) -> KnowledgeBase:
         """Open (or create) the index at `path` and bring the built-in runbooks up to date in it."""
-        kb = cls(KnowledgeStore(path), embedder)
+        store = KnowledgeStore(path)
+        kb = cls(store, embedder)
         try:
             kb._sync_builtin()
+            if store.rebuilt_sources:  # an index from another version was dropped: bring the folders back
+                kb.refresh()
             kb._embed_missing()
         except BaseException:
             kb.close()

@@ -6,6 +6,7 @@ an interrupted re-index leaves the previous state, never half a document.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from kubemedic.domain import InputError, KubemedicError
 
-SCHEMA_VERSION = "1"
-# bm25() weights per column: title, section, body, keywords, then the unindexed doc_id, category, path.
-BM25_WEIGHTS = (4.0, 2.0, 1.0, 2.0, 0.0, 0.0, 0.0)
+SCHEMA_VERSION = "2"
+# bm25() weights per column: title, section, body, keywords, docref, then unindexed doc_id, category, path.
+BM25_WEIGHTS = (4.0, 2.0, 1.0, 2.0, 0.0, 0.0, 0.0, 0.0)
+_TABLES = ("meta", "sources", "documents", "passages", "vectors")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,7 +29,7 @@ CREATE TABLE IF NOT EXISTS documents(
     category TEXT, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
-    title, section, body, keywords, doc_id UNINDEXED, category UNINDEXED, path UNINDEXED,
+    title, section, body, keywords, docref, doc_id UNINDEXED, category UNINDEXED, path UNINDEXED,
     tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS vectors(passage INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, vec BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS vectors_doc ON vectors(doc_id);
@@ -82,9 +84,16 @@ class KnowledgeStore:
             self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise KnowledgeStoreError(f"cannot open knowledge index {target}: {exc}") from None
+        self.rebuilt_sources: list[str] = []
         try:
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(
+                "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            )
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is not None and row[0] != SCHEMA_VERSION:
+                self.rebuilt_sources = self._drop_old_schema()
+                row = None
+            self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise KnowledgeStoreError(f"cannot use {target} as a knowledge index: {exc}") from None
@@ -92,13 +101,20 @@ class KnowledgeStore:
             self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             weights = ", ".join(str(w) for w in BM25_WEIGHTS)
             self._db.execute(f"INSERT INTO passages(passages, rank) VALUES ('rank', 'bm25({weights})')")
-        elif row[0] != SCHEMA_VERSION:
-            self._db.close()
-            raise KnowledgeStoreError(
-                f"{target} has knowledge schema {row[0]}, expected {SCHEMA_VERSION}; delete it to rebuild"
-            )
+            for location in self.rebuilt_sources:
+                self.add_source(location, builtin=False)
         self._db.execute("PRAGMA journal_mode = WAL" if path is not None else "PRAGMA journal_mode = MEMORY")
         self._db.execute("PRAGMA synchronous = NORMAL")
+
+    def _drop_old_schema(self) -> list[str]:
+        """An index written by another kubemedic version is derived data: drop it, keep the added folders."""
+        try:
+            rows = self._db.execute("SELECT location FROM sources WHERE builtin = 0").fetchall()
+        except sqlite3.DatabaseError:
+            rows = []
+        for table in _TABLES:
+            self._db.execute(f"DROP TABLE IF EXISTS {table}")
+        return [r[0] for r in rows]
 
     def close(self) -> None:
         with self._lock:
@@ -165,7 +181,11 @@ class KnowledgeStore:
         )
 
     def delete(self, doc_id: str) -> None:
-        self._db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+        # Through the FTS index on docref: `WHERE doc_id = ?` would scan every passage (quadratic re-index).
+        self._db.execute(
+            "DELETE FROM passages WHERE rowid IN (SELECT rowid FROM passages WHERE passages MATCH ?)",
+            (f'docref : "{_docref(doc_id)}"',),
+        )
         self._db.execute("DELETE FROM vectors WHERE doc_id = ?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
@@ -176,10 +196,14 @@ class KnowledgeStore:
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (doc.doc_id, doc.source, doc.path, doc.title, doc.category, doc.size, doc.mtime_ns, doc.sha256),
         )
+        ref = _docref(doc.doc_id)
         self._db.executemany(
-            "INSERT INTO passages(title, section, body, keywords, doc_id, category, path) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(doc.title, p.section, p.body, keywords, doc.doc_id, doc.category, doc.path) for p in passages],
+            "INSERT INTO passages(title, section, body, keywords, docref, doc_id, category, path) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc.title, p.section, p.body, keywords, ref, doc.doc_id, doc.category, doc.path)
+                for p in passages
+            ],
         )
 
     # search --------------------------------------------------------------------------------------------
@@ -229,3 +253,8 @@ class KnowledgeStore:
     def vectors(self) -> list[tuple[int, bytes]]:
         with self._lock:
             return self._db.execute("SELECT passage, vec FROM vectors ORDER BY passage").fetchall()
+
+
+def _docref(doc_id: str) -> str:
+    """One opaque word per document, indexed (weight 0) so a document's passages can be found by the index."""
+    return "d" + hashlib.sha1(doc_id.encode()).hexdigest()[:20]

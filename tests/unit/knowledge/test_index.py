@@ -199,3 +199,37 @@ def test_nested_folders_are_indexed_once(tmp_path: Path) -> None:
         assert folders == [(str(notes.resolve()), 3)]
         [again] = kb.refresh()
         assert again.unchanged == 3
+
+
+def test_an_index_from_another_version_is_rebuilt_with_its_folders(tmp_path: Path) -> None:
+    import sqlite3
+
+    notes = _notes(tmp_path / "notes")
+    db = tmp_path / "kb.db"
+    with KnowledgeBase.open(db) as kb:
+        kb.add_directory(notes)
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    with KnowledgeBase.open(db) as kb:
+        assert [s.documents for s in kb.sources() if not s.builtin] == [3]
+        assert kb.search("pgbouncer failover", limit=1)[0].source.endswith("checkout.md")
+
+
+def test_reindexing_many_documents_stays_linear(tmp_path: Path) -> None:
+    import time
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for i in range(600):
+        (notes / f"n{i}.md").write_text(f"# note {i}\n\n## a\n\nalpha {i}\n\n## b\n\nbeta {i}\n")
+    with KnowledgeBase.open(tmp_path / "kb.db") as kb:
+        kb.add_directory(notes)
+        for i in range(600):
+            (notes / f"n{i}.md").write_text(f"# note {i}\n\n## a\n\ngamma {i}\n")
+            _bump_mtime(notes / f"n{i}.md")
+        started = time.perf_counter()
+        report = kb.add_directory(notes)
+        elapsed = time.perf_counter() - started
+        assert report.updated == 600
+        assert not kb.search("beta", limit=5)
+        assert elapsed < 3.0, f"re-indexing 600 changed notes took {elapsed:.1f} s"
