@@ -35,6 +35,7 @@ from kubemedic.cluster.client import ClusterTarget
 from kubemedic.config import Settings
 from kubemedic.domain import ObjectRef
 from kubemedic.knowledge import KnowledgeBase
+from kubemedic.llm.budget import chars_for_tokens
 from kubemedic.service.live import Clock
 from kubemedic.service.live_scan import scan_live
 from kubemedic.service.models import ScanReport
@@ -166,12 +167,13 @@ def provider_from_settings(settings: Settings | None = None) -> tuple[ChatProvid
     """The configured model (None when KUBEMEDIC_LLM_PROVIDER is offline) and the loop's bounds.
 
     The whole answer may take the model's timeout for a few round trips, never more than two minutes;
-    the context budget follows KUBEMEDIC_LLM_MAX_CONTEXT_TOKENS (about 4 characters per token).
+    the context budget is KUBEMEDIC_LLM_MAX_CONTEXT_TOKENS less a fifth kept for the answer, in
+    characters by the provider's own estimate.
     LLMConfigError (an InputError) when the settings are not usable."""
     settings = settings or Settings()
     limits = LoopLimits(
         max_seconds=min(120.0, settings.llm_timeout_s * 3),
-        budget_chars=settings.llm_max_context_tokens * 4,
+        budget_chars=chars_for_tokens(settings.llm_max_context_tokens * 4 // 5),
     )
     if settings.llm_provider.strip().lower() in ("", "offline", "none"):
         return None, limits  # offline: the model client is not even imported
