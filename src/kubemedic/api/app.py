@@ -4,8 +4,6 @@
 name the local auth dependency.)
 """
 
-import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
@@ -20,7 +18,8 @@ from kubemedic.api import problems
 from kubemedic.api.assistant_routes import assistant_router
 from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
-from kubemedic.api.limits import Limiter, retry_after
+from kubemedic.api.guard import RequestGuard
+from kubemedic.api.limits import Limiter
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.assistant import AssistantService
@@ -38,15 +37,6 @@ def _stored(s: StoredFinding) -> dict[str, Any]:
         "resolved_at": s.resolved_at.isoformat() if s.resolved_at else None,
         "occurrences": s.occurrences,
     }
-
-
-def _credential_key(request: Request) -> str:
-    """Bucket key: the API key's id when one is sent, else the client address."""
-    header = request.headers.get("authorization", "") or request.headers.get("x-api-key", "")
-    token = header.split()[-1] if header else ""
-    if token.startswith("km_") and token.count("_") >= 2:
-        return f"key:{token.split('_')[1]}"
-    return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
 def create_app(
@@ -80,32 +70,7 @@ def create_app(
     authn = authn or Authenticator(store, dev=dev)
     viewer = Depends(requires("viewer", authn))
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        started = time.perf_counter()
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_body_bytes:
-            return problems.problem(
-                request, 413, "Payload too large", f"the body may be at most {max_body_bytes} bytes"
-            )
-        if limiter is not None and request.url.path.startswith("/api/"):
-            who = _credential_key(request)
-            wait = await limiter.take(who)
-            if wait > 0:
-                limited = problems.problem(
-                    request, 429, "Too many requests", f"rate limit reached for {who.split(':')[0]}"
-                )
-                limited.headers["Retry-After"] = retry_after(wait)
-                return limited
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        if metrics is not None:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            metrics.api_latency.labels(request.method, route, str(response.status_code)).observe(
-                time.perf_counter() - started
-            )
-        return response
+    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes, limiter=limiter, metrics=metrics)
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -102,6 +102,11 @@ def event_summary(event: Event) -> dict[str, Any]:
 
 
 def cluster_status(state: ClusterState) -> dict[str, Any]:
+    """Nodes and pods by phase and readiness: computed once per analyzed state, then served as is."""
+    return dict(state.memo("api.cluster_status", lambda: _cluster_status(state)))
+
+
+def _cluster_status(state: ClusterState) -> dict[str, Any]:
     nodes = state.objects("Node")
     pods = state.pods()
     return {
