@@ -58,6 +58,7 @@ class StepContext:
     history_y: Ring
     history_t: Ring
     rebased: BoolArray  # series whose history was just re-expressed with a first daily profile
+    seasonal: bool = False  # the baseline removes a daily profile (once `seasonal_ready`)
 
     @property
     def expected(self) -> FloatArray:
@@ -101,7 +102,20 @@ class Baseline:
             scale = np.maximum(np.maximum(iqr / 1.349, 1.2533 * mean_abs), floor)
         else:
             level, scale = y.copy(), np.full(self.rows, np.inf)
-        return StepContext(self._y.count, t, x, s, y, level, scale, ready, self._y, self._t, rebased)
+        return StepContext(
+            self._y.count,
+            t,
+            x,
+            s,
+            y,
+            level,
+            scale,
+            ready,
+            self._y,
+            self._t,
+            rebased,
+            self._profile is not None,
+        )
 
     def _rebase(self, rows: NDArray[np.int64]) -> None:
         """A series just got its first daily profile: re-express its history as deseasonalised values

@@ -54,7 +54,7 @@ def scenarios(seed: int = 7) -> list[Scenario]:
     sd = np.where(np.arange(n) >= AT, 10.0, 2.0)
     out.append(Scenario("variance burst", minutes, 100 + rng.normal(0, 1, n) * sd, AT))
     leak = 1e9 + 2e6 * np.maximum(np.arange(n) - AT, 0) + rng.normal(0, 2e6, n)
-    out.append(Scenario("memory leak", minutes, leak, AT))
+    out.append(Scenario("memory leak", five, leak, AT))  # 5-min points: a day of profile before it
     broken = daily.copy()
     broken[AT : AT + 120] = 0.0  # the daily swing does not come for ten hours
     out.append(Scenario("seasonal break", five, 100 + broken + rng.normal(0, 2, n), AT))

@@ -16,6 +16,8 @@ With a `limit` (a memory limit, a disk size) it forecasts when the fitted line r
 seconds (exposed on every point where the series heads toward the limit), and raises a candidate as
 soon as the trend is half significant and the limit is closer than the horizon (default 6 h) - a leak
 is worth an alarm before it is statistically dramatic if the OOM kill is near.
+On a seasonal baseline the check stays silent until the first complete day has given the series its
+daily profile: before that, every morning ramp is a "trend".
 Catches: memory leaks, disk fill, slow degradations.
 """
 
@@ -104,6 +106,8 @@ class TrendTest:
             eta = np.where((slope != 0) & (eta >= 0), eta, np.where(now >= self.limit, 0.0, np.nan))
             near = (eta <= self.horizon) & (stat >= self.threshold / 2)
             stat = np.where(near, np.maximum(stat, self.threshold), stat)
+        if ctx.seasonal:  # before the first daily profile, a morning ramp would look like a trend
+            stat = np.where(ctx.seasonal_ready, stat, 0.0)
         candidate = hysteresis(self._armed, stat, self.threshold, self.threshold / 2)
         # Learn the usual drift only from quiet stretches, and cap what one point can teach: a slow
         # trend must not become "usual" while it builds up.
