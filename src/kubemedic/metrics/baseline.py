@@ -66,7 +66,8 @@ class StepContext:
 
 
 class Baseline:
-    """Rolling level/scale (median, MAD) of the deseasonalised series, plus the daily profile."""
+    """Rolling level and scale (median, IQR / mean absolute deviation) of the deseasonalised series,
+    plus the daily profile."""
 
     def __init__(self, rows: int, config: BaselineConfig) -> None:
         if config.window < 8 or config.history < config.window:

@@ -1,6 +1,6 @@
 """The point test: how many robust standard deviations the new point lies from the baseline level.
 
-    z = (y - level) / scale        (level = rolling median, scale = MAD-based spread)
+    z = (y - level) / scale        (level = rolling median, scale = robust spread; see baseline.py)
 
 It raises a candidate when |z| >= THRESHOLD and re-arms once |z| < THRESHOLD * REARM, so a level
 shift (which keeps |z| high until the rolling median has caught up) raises one alarm, not one per point.

@@ -18,9 +18,9 @@ from kubemedic.metrics.contract import CheckStep, DetectorSettings, hysteresis, 
 SHORT = 31  # odd: the median is one order statistic
 RATIO = 3.0
 ALPHA = 1.0 / 240.0
-FLOOR = (
-    0.1  # of the baseline scale: quantized series whose differences are mostly 0 are not "infinitely" noisy
-)
+# Added to both spreads, as a fraction of the baseline scale: a quantized series whose differences are
+# mostly 0 must not look infinitely noisier when one of them is not.
+FLOOR = 0.1
 
 
 class VarianceTest:
@@ -45,7 +45,8 @@ class VarianceTest:
         ratio = (spread + floor) / (self._usual + floor)
         candidate = hysteresis(self._armed, ratio, self.threshold, (1.0 + self.threshold) / 2.0)
         self._usual = self._usual + ALPHA * (spread - self._usual)
-        # Expected range: the usual noise band around the level (median |diff| ~ 0.954 sigma, Gaussian).
-        band = self.threshold * (self._usual / 0.954 + floor) * 3.0
+        # Expected range: +- 3 sigma around the level at the noisiest this check tolerates (threshold x the
+        # usual sigma; for Gaussian noise the median |difference| is 0.954 sigma).
+        band = 3.0 * self.threshold * (self._usual / 0.954 + floor)
         score = squash(np.maximum(ratio - 1.0, 0.0), self.threshold - 1.0)
         return CheckStep(score, candidate, ctx.expected - band, ctx.expected + band, no_eta(ctx.y.size))
