@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from kubemedic.domain import Finding, Incident, InputError, Severity
@@ -66,6 +66,7 @@ class Store:
         opened: list[str] = []
         updated: list[str] = []
         resolved: list[str] = []
+        unchanged: list[str] = []
         async with self._sessions.begin() as session:
             rows = await self._rows_to_touch(session, cluster, list(current))
             for fid, finding in current.items():
@@ -74,6 +75,10 @@ class Store:
                     session.add(_new_row(cluster, finding, now))
                     opened.append(fid)
                     session.add(_timeline(cluster, finding, now, "finding-opened"))
+                    continue
+                if row.status == "open" and _unchanged(row, finding):
+                    unchanged.append(fid)  # bumped below in one statement, not one UPDATE per row
+                    updated.append(fid)
                     continue
                 _refresh(row, finding, now)
                 if row.status == "resolved":
@@ -87,6 +92,13 @@ class Store:
                     row.status, row.resolved_at = "resolved", now
                     resolved.append(fid)
                     session.add(_timeline(cluster, _finding_of(row), now, "finding-resolved"))
+            for start in range(0, len(unchanged), 500):
+                await session.execute(
+                    update(FindingRow)
+                    .where(FindingRow.cluster == cluster, FindingRow.id.in_(unchanged[start : start + 500]))
+                    .values(last_seen=now, occurrences=FindingRow.occurrences + 1)
+                    .execution_options(synchronize_session=False)
+                )
             await self._apply_incidents(session, cluster, incidents, now)
         return ApplyResult(tuple(opened), tuple(updated), tuple(resolved))
 
@@ -322,6 +334,19 @@ def _refresh(row: FindingRow, f: Finding, now: datetime) -> None:
     row.title, row.body, row.incident_id = f.title, finding_body(f), f.incident_id
     row.last_seen = now
     row.occurrences = (row.occurrences or 0) + 1
+
+
+def _unchanged(row: FindingRow, f: Finding) -> bool:
+    """Only last_seen and occurrences would change (the common case from one analysis to the next)."""
+    ref = f.object
+    return (
+        row.title == f.title
+        and row.severity == f.severity.value
+        and row.category == f.category
+        and row.incident_id == f.incident_id
+        and (row.kind, row.namespace, row.name, row.uid) == (ref.kind, ref.namespace, ref.name, ref.uid)
+        and row.body == finding_body(f)
+    )
 
 
 def _finding_of(row: FindingRow) -> Finding:
