@@ -18,7 +18,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from kubemedic.metrics.baseline import StepContext
+from kubemedic.metrics.baseline import PointContext, StepContext
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -62,9 +62,43 @@ class Check(Protocol):
 CheckFactory = Callable[[int, DetectorSettings], Check]
 
 
+@dataclass(frozen=True, slots=True)
+class PointStep:
+    """One check's verdict on one point of one series (the scalar twin of CheckStep)."""
+
+    score: float
+    candidate: bool
+    low: float
+    high: float
+    eta: float = math.nan
+
+
+class PointCheck(Protocol):
+    name: str
+
+    def step(self, ctx: PointContext) -> PointStep: ...
+
+
+PointFactory = Callable[[DetectorSettings], PointCheck]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckKind:
+    """A check in its two forms: over a bank of series (numpy arrays, `bank`) and over one series
+    (plain floats, `point`). Both do the same arithmetic in the same order; tests hold them equal."""
+
+    bank: CheckFactory
+    point: PointFactory
+
+
 def squash(stat: FloatArray, threshold: float) -> FloatArray:
     """Map a non-negative statistic to [0, 1): 0.5 at the threshold, -> 1 far above it."""
     stat = np.where(np.isfinite(stat), stat, 0.0)
+    return stat / (stat + threshold)
+
+
+def squash_one(stat: float, threshold: float) -> float:
+    stat = stat if math.isfinite(stat) else 0.0
     return stat / (stat + threshold)
 
 

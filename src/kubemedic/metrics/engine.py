@@ -3,9 +3,9 @@
 A detector is a baseline (seasonal or not) plus one or more checks (statistical tests) over its
 residuals (`DetectorSpec`).
 `DetectorBank` keeps the state of `rows` series in numpy arrays and advances all of them by one point
-per `update` - the path a collector uses for thousands of series. `StreamingDetector` is a bank of one
-row with a scalar interface, `update(timestamp, value) -> Detection`: the same code, so the two paths
-cannot disagree.
+per `update` - the path a collector uses for thousands of series. `StreamingDetector` runs one series
+with `update(timestamp, value) -> Detection` on the checks' point twins (plain floats, the same
+arithmetic in the same order; the tests hold the two paths equal).
 
 Warm-up: no test runs (score 0, no alarm) until `warmup` points have been seen, the longest window any
 test needs. After an alarm the bank stays quiet for `gap` points: several tests noticing one event
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from kubemedic.metrics.baseline import Baseline, BaselineConfig, StepContext
-from kubemedic.metrics.contract import CheckFactory, CheckStep, DetectorSettings
+from kubemedic.metrics.baseline import Baseline, BaselineConfig, PointBaseline, PointContext, StepContext
+from kubemedic.metrics.contract import CheckKind, CheckStep, DetectorSettings
 from kubemedic.metrics.detection import Detection
 
 FloatArray = NDArray[np.float64]
@@ -35,7 +35,7 @@ class DetectorSpec:
 
     name: str
     summary: str
-    checks: tuple[CheckFactory, ...]
+    checks: tuple[CheckKind, ...]
     seasonal: bool = True
     window: int = 120
     warmup: int = 240
@@ -73,7 +73,7 @@ class DetectorBank:
         self.rows = rows
         self.settings = settings or DetectorSettings()
         self._baseline = Baseline(rows, spec.baseline())
-        self._checks = [factory(rows, self.settings) for factory in spec.checks]
+        self._checks = [kind.bank(rows, self.settings) for kind in spec.checks]
         self._names = tuple(t.name for t in self._checks)
         self._last_alarm = np.full(rows, -(10**9), dtype=np.int64)
 
@@ -139,12 +139,17 @@ class DetectorBank:
 class StreamingDetector:
     """One series, one point at a time: `update(timestamp, value) -> Detection`.
 
-    Timestamps are seconds since the epoch and must not go backwards; values must be finite.
+    Runs the point twins of the bank's checks (`CheckKind.point`): the same arithmetic in plain
+    floats, without numpy's per-call overhead on arrays of one. Timestamps are seconds since the
+    epoch and must not go backwards; values must be finite.
     """
 
     def __init__(self, spec: DetectorSpec, settings: DetectorSettings | None = None) -> None:
         self.spec = spec
-        self._bank = DetectorBank(spec, 1, settings)
+        self.settings = settings or DetectorSettings()
+        self._baseline = PointBaseline(spec.baseline())
+        self._checks = [kind.point(self.settings) for kind in spec.checks]
+        self._last_alarm = -(10**9)
         self._last_t = -math.inf
 
     @property
@@ -157,19 +162,48 @@ class StreamingDetector:
         if not math.isfinite(timestamp) or timestamp < self._last_t:
             raise ValueError(f"timestamp {timestamp!r} goes back in time (last {self._last_t!r})")
         self._last_t = timestamp
-        step = self._bank.update(np.array([timestamp]), np.array([value]))
-        eta = float(step.eta[0])
+        ctx = self._baseline.prepare(timestamp, value)
+        n = ctx.n
+        if n < self.spec.warmup:
+            self._baseline.commit(ctx)
+            return self._detection(ctx, 0.0, False, 0, math.nan, math.nan, math.nan, math.nan, math.nan)
+        steps = [check.step(ctx) for check in self._checks]
+        ranked = [s.score + 1.0 if s.candidate else s.score for s in steps]
+        reason = ranked.index(max(ranked))  # the first of equals, as numpy's argmax
+        fired = any(s.candidate for s in steps) and n - self._last_alarm >= self.spec.gap
+        if fired:
+            self._last_alarm = n
+        etas = [s.eta for s in steps if not math.isnan(s.eta)]
+        window = len(ctx.history_t) - self.spec.window
+        start, end = ctx.history_t[window], ctx.history_t[-1]
+        self._baseline.commit(ctx)
+        top = steps[reason]
+        eta = min(etas) if etas else math.nan
+        return self._detection(ctx, top.score, fired, reason, top.low, top.high, eta, start, end)
+
+    def _detection(
+        self,
+        ctx: PointContext,
+        score: float,
+        fired: bool,
+        reason: int,
+        low: float,
+        high: float,
+        eta: float,
+        start: float,
+        end: float,
+    ) -> Detection:
         return Detection(
-            timestamp=timestamp,
-            value=value,
-            score=float(step.score[0]),
-            fired=bool(step.fired[0]),
+            timestamp=ctx.t,
+            value=ctx.x,
+            score=score,
+            fired=fired,
             detector=self.spec.name,
-            reason=step.reasons[int(step.reason[0])],
-            expected=float(step.expected[0]),
-            low=float(step.low[0]),
-            high=float(step.high[0]),
-            window_start=float(step.window_start[0]),
-            window_end=float(step.window_end[0]),
+            reason=self._checks[reason].name,
+            expected=ctx.expected,
+            low=low,
+            high=high,
+            window_start=start,
+            window_end=end,
             eta_seconds=eta if math.isfinite(eta) else None,
         )

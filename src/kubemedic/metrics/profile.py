@@ -15,6 +15,8 @@ and a point costs a lookup and one addition.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -134,3 +136,89 @@ class DailyProfile:
         agree = np.all(missing | (offsets > 0), axis=1) | np.all(missing | (offsets < 0), axis=1)
         shape = np.where(agree, np.where(n % 2 == 0, middle, a), 0.0)
         self._shape[rows] = np.where(n > 0, shape, np.nan)
+
+
+class PointProfile:
+    """`DailyProfile` for one series in plain Python (the scalar twin: same arithmetic, same order)."""
+
+    def __init__(self, buckets: int = 24, days: int = 5) -> None:
+        self.buckets = buckets
+        self.days = days
+        self.bucket_seconds = DAY_SECONDS / buckets
+        self._sums = [[0.0] * buckets for _ in range(days)]
+        self._counts = [[0.0] * buckets for _ in range(days)]
+        self._slot_day = [-(10**9)] * days
+        self._day_mean = [math.nan] * days
+        self._current_day = -(10**9)
+        self._shape = [math.nan] * buckets
+
+    def roll(self, t: float) -> None:
+        day = math.floor(t / DAY_SECONDS)
+        if day == self._current_day:
+            return
+        self._close()
+        slot = day % self.days
+        self._sums[slot] = [0.0] * self.buckets
+        self._counts[slot] = [0.0] * self.buckets
+        self._slot_day[slot] = day
+        self._day_mean[slot] = math.nan
+        self._current_day = day
+        self._refresh()
+
+    def _close(self) -> None:
+        if self._current_day <= -(10**9):
+            return
+        slot = self._current_day % self.days
+        counts, sums = self._counts[slot], self._sums[slot]
+        means = [s / max(c, 1.0) if c > 0 else 0.0 for s, c in zip(sums, counts, strict=True)]
+        n_seen = sum(1 for c in counts if c > 0)
+        day_mean = sum(means) / max(n_seen, 1)
+        self._day_mean[slot] = day_mean if n_seen >= COMPLETE * self.buckets else math.nan
+
+    def add(self, t: float, x: float) -> None:
+        day = math.floor(t / DAY_SECONDS)
+        bucket = min(int((t - day * DAY_SECONDS) // self.bucket_seconds), self.buckets - 1)
+        slot = day % self.days
+        self._sums[slot][bucket] += x
+        self._counts[slot][bucket] += 1.0
+
+    def shape(self, t: float) -> tuple[float, bool]:
+        day = math.floor(t / DAY_SECONDS)
+        pos = (t - day * DAY_SECONDS) / self.bucket_seconds - 0.5
+        left = math.floor(pos)
+        weight = pos - left
+        b0 = left % self.buckets
+        s0, s1 = self._shape[b0], self._shape[(b0 + 1) % self.buckets]
+        ok0, ok1 = s0 == s0, s1 == s1
+        if ok0 and ok1:
+            return (1.0 - weight) * s0 + weight * s1, True
+        if ok0:
+            return s0, True
+        if ok1:
+            return s1, True
+        return 0.0, False
+
+    def shape_at(self, times: list[float]) -> list[float]:
+        return [self.shape(t)[0] for t in times]
+
+    def _refresh(self) -> None:
+        day = self._current_day
+        usable = [
+            math.isfinite(self._day_mean[k]) and day - self.days <= self._slot_day[k] < day
+            for k in range(self.days)
+        ]
+        for b in range(self.buckets):
+            offsets = [
+                self._sums[k][b] / max(self._counts[k][b], 1.0) - self._day_mean[k]
+                for k in range(self.days)
+                if usable[k] and self._counts[k][b] > 0
+            ]
+            n = len(offsets)
+            if n == 0:
+                self._shape[b] = math.nan
+                continue
+            ordered = sorted(offsets)
+            a, c = ordered[(n - 1) // 2], ordered[n // 2]
+            middle = a if abs(a) < abs(c) else c
+            agree = all(v > 0 for v in offsets) or all(v < 0 for v in offsets)
+            self._shape[b] = (middle if n % 2 == 0 else a) if agree else 0.0

@@ -21,10 +21,22 @@ one spike from deciding the test.
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 
-from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import CheckStep, DetectorSettings, clamp, no_eta, squash
+from kubemedic.metrics.baseline import PointContext, StepContext
+from kubemedic.metrics.contract import (
+    CheckKind,
+    CheckStep,
+    DetectorSettings,
+    PointStep,
+    clamp,
+    no_eta,
+    squash,
+    squash_one,
+)
 
 THRESHOLD = 20.0
 DRIFT = 0.5
@@ -94,3 +106,58 @@ class CusumTest:
             self._pos[candidate] = 0.0
             self._neg[candidate] = 0.0
         return CheckStep(squash(stat, self.threshold), candidate, low, high, no_eta(ctx.y.size))
+
+
+class CusumPoint:
+    """CusumTest for one series in plain floats."""
+
+    name = "cusum"
+
+    def __init__(self, settings: DetectorSettings) -> None:
+        self.threshold = THRESHOLD / settings.sensitivity
+        self._mu = math.nan
+        self._spread = math.nan
+        self._c0, self._c1, self._prev, self._block = 1.0, 0.0, 0.0, 0.0
+        self._pos = self._neg = 0.0
+
+    def step(self, ctx: PointContext) -> PointStep:
+        if ctx.rebased:
+            self._mu, self._pos, self._neg = ctx.level, 0.0, 0.0
+        if math.isnan(self._mu):
+            self._mu, self._spread = ctx.level, ctx.scale
+            r_hist = [v - ctx.level for v in ctx.history_y]
+            self._c0 = sum(v * v for v in r_hist) / len(r_hist)
+            self._c1 = sum(a * b for a, b in zip(r_hist[1:], r_hist[:-1], strict=True)) / (len(r_hist) - 1)
+            self._prev = r_hist[-1]
+            whole = (len(r_hist) // BLOCK) * BLOCK
+            blocks = [sum(r_hist[i : i + BLOCK]) / BLOCK for i in range(0, whole, BLOCK)]
+            self._block = sum(b * b for b in blocks) / len(blocks)
+        mu = self._mu
+        rho = min(max(self._c1 / max(self._c0, 1e-300), 0.0), RHO_MAX)
+        short = max(self._spread, ctx.scale)
+        sigma = max(short * math.sqrt((1.0 + rho) / (1.0 - rho)), math.sqrt(self._block * BLOCK))
+        e = min(max((ctx.y - mu) / sigma, -CLIP), CLIP)
+        r = min(max(ctx.y - mu, -CLIP * short), CLIP * short)
+        self._c0 = self._c0 + RHO_ALPHA * (r * r - self._c0)
+        self._c1 = self._c1 + RHO_ALPHA * (r * self._prev - self._c1)
+        self._prev = r
+        hist = ctx.history_y
+        recent_mean = (sum(itertools.islice(hist, len(hist) - (BLOCK - 1), None)) + ctx.y) / BLOCK - mu
+        reach = CLIP * sigma / math.sqrt(BLOCK)
+        b = min(max(recent_mean, -reach), reach)
+        self._block = self._block + RHO_ALPHA * (b * b - self._block)
+        self._pos = max(0.0, self._pos + e - DRIFT)
+        self._neg = max(0.0, self._neg - e - DRIFT)
+        stat = max(self._pos, self._neg)
+        candidate = stat >= self.threshold
+        low, high = mu + ctx.s - DRIFT * sigma, mu + ctx.s + DRIFT * sigma
+        self._mu = mu + ALPHA * (min(max(ctx.y, mu - CLIP * sigma), mu + CLIP * sigma) - mu)
+        self._spread = self._spread + SPREAD_ALPHA * (1.2533 * abs(r) - self._spread)
+        if candidate:
+            recent = sorted([*itertools.islice(hist, len(hist) - (RESTART_POINTS - 1), None), ctx.y])
+            self._mu = recent[RESTART_POINTS // 2]
+            self._pos = self._neg = 0.0
+        return PointStep(squash_one(stat, self.threshold), candidate, low, high)
+
+
+CHECK = CheckKind(CusumTest, CusumPoint)

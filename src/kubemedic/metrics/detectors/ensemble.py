@@ -10,15 +10,12 @@ earlier detection.
 
 from __future__ import annotations
 
-from kubemedic.metrics.detectors.cusum import CusumTest
-from kubemedic.metrics.detectors.robust_z import ZTest
-from kubemedic.metrics.detectors.trend import TrendTest
-from kubemedic.metrics.detectors.variance import VarianceTest
+from kubemedic.metrics.detectors import cusum, robust_z, trend, variance
 from kubemedic.metrics.engine import DetectorSpec
 
 SPEC = DetectorSpec(
     name="default",
     summary="ensemble: seasonal z-score + CUSUM + variance + trend, one alarm per event (recommended)",
-    checks=(ZTest, CusumTest, VarianceTest, TrendTest),
+    checks=(robust_z.CHECK, cusum.CHECK, variance.CHECK, trend.CHECK),
     seasonal=True,
 )

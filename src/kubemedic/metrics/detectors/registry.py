@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from kubemedic.domain import InputError
-from kubemedic.metrics.detectors import ensemble, seasonal
-from kubemedic.metrics.detectors.cusum import CusumTest
-from kubemedic.metrics.detectors.robust_z import ZTest
-from kubemedic.metrics.detectors.trend import TrendTest
-from kubemedic.metrics.detectors.variance import VarianceTest
+from kubemedic.metrics.detectors import cusum, ensemble, robust_z, seasonal, trend, variance
 from kubemedic.metrics.engine import DetectorSpec
 
 DETECTORS: tuple[DetectorSpec, ...] = (
@@ -15,20 +11,20 @@ DETECTORS: tuple[DetectorSpec, ...] = (
     DetectorSpec(
         "robust_z",
         "rolling median / robust-spread z-score, no seasonality - spikes, drops, large shifts",
-        (ZTest,),
+        (robust_z.CHECK,),
         False,
     ),
     seasonal.SPEC,
     DetectorSpec(
-        "cusum", "two-sided CUSUM on standardized residuals - small or gradual level shifts", (CusumTest,)
+        "cusum", "two-sided CUSUM on standardized residuals - small or gradual level shifts", (cusum.CHECK,)
     ),
     DetectorSpec(
-        "variance", "spread of successive differences vs its usual value - noise bursts", (VarianceTest,)
+        "variance", "spread of successive differences vs its usual value - noise bursts", (variance.CHECK,)
     ),
     DetectorSpec(
         "trend",
         "robust slope over 240 points vs usual wander; ETA to --limit - leaks, fill-ups",
-        (TrendTest,),
+        (trend.CHECK,),
     ),
 )
 

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import CheckStep, DetectorSettings, hysteresis, no_eta, squash
+from kubemedic.metrics.baseline import PointContext, StepContext
+from kubemedic.metrics.contract import (
+    CheckKind,
+    CheckStep,
+    DetectorSettings,
+    PointStep,
+    hysteresis,
+    no_eta,
+    squash,
+    squash_one,
+)
 
 THRESHOLD = 7.0
 REARM = 0.5
@@ -36,3 +45,27 @@ class ZTest:
             ctx.expected + reach,
             no_eta(ctx.y.size),
         )
+
+
+class ZPoint:
+    """ZTest for one series in plain floats."""
+
+    name = "zscore"
+
+    def __init__(self, settings: DetectorSettings) -> None:
+        self.threshold = THRESHOLD / settings.sensitivity
+        self._armed = True
+
+    def step(self, ctx: PointContext) -> PointStep:
+        stat = abs(ctx.y - ctx.level) / ctx.scale
+        candidate = self._armed and stat >= self.threshold
+        if candidate:
+            self._armed = False
+        if stat < self.threshold * REARM:
+            self._armed = True
+        reach = self.threshold * ctx.scale
+        expected = ctx.expected
+        return PointStep(squash_one(stat, self.threshold), candidate, expected - reach, expected + reach)
+
+
+CHECK = CheckKind(ZTest, ZPoint)

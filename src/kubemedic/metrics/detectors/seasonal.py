@@ -8,12 +8,12 @@ it behaves exactly like `robust_z`.
 
 from __future__ import annotations
 
-from kubemedic.metrics.detectors.robust_z import ZTest
+from kubemedic.metrics.detectors import robust_z
 from kubemedic.metrics.engine import DetectorSpec
 
 SPEC = DetectorSpec(
     name="seasonal",
     summary="z-score against a time-of-day profile (median of the last 5 days' shape) - daily patterns",
-    checks=(ZTest,),
+    checks=(robust_z.CHECK,),
     seasonal=True,
 )

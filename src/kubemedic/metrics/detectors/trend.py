@@ -23,10 +23,21 @@ Catches: memory leaks, disk fill, slow degradations.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import CheckStep, DetectorSettings, FloatArray, hysteresis, squash
+from kubemedic.metrics.baseline import PointContext, StepContext
+from kubemedic.metrics.contract import (
+    CheckKind,
+    CheckStep,
+    DetectorSettings,
+    FloatArray,
+    PointStep,
+    hysteresis,
+    squash,
+    squash_one,
+)
 
 WINDOW = 240
 SEGMENTS = 6
@@ -117,3 +128,85 @@ class TrendTest:
         reach = self.threshold * yardstick
         center = fit_now + ctx.s
         return CheckStep(squash(stat, self.threshold), candidate, center - reach, center + reach, eta)
+
+
+class TrendPoint:
+    """TrendTest for one series in plain floats."""
+
+    name = "trend"
+
+    def __init__(self, settings: DetectorSettings) -> None:
+        self.threshold = THRESHOLD / settings.sensitivity
+        self.limit = settings.limit
+        self.horizon = settings.horizon_seconds
+        self._armed = True
+        self._wander = math.nan
+        self._calls = 0
+        self._sums = [0.0] * (2 * SEGMENTS + 1)
+        self._edges = [0.0] * (2 * SEGMENTS + 1)
+
+    def _window_means(self, ty: list[float], tt: list[float]) -> list[float]:
+        n = SEGMENTS
+        if self._calls % RESUM == 0:
+            sums = (
+                [float(np.sum(ty[a : a + PART])) for a in _EDGES]
+                + [float(np.sum(tt[a : a + PART])) for a in _EDGES]
+                + [float(np.sum(np.abs(np.diff(ty))))]
+            )
+        else:
+            e = self._edges
+            moved = [e[k + 1] - e[k] for k in range(n - 1)] + [ty[-1] - e[n - 1]]
+            moved += [e[k + 1] - e[k] for k in range(n, 2 * n - 1)] + [tt[-1] - e[2 * n - 1]]
+            moved.append(abs(ty[-1] - ty[-2]) - e[2 * n])
+            sums = [a + b for a, b in zip(self._sums, moved, strict=True)]
+        self._sums = sums
+        self._edges = [ty[a] for a in _EDGES] + [tt[a] for a in _EDGES] + [abs(ty[1] - ty[0])]
+        self._calls += 1
+        means = [v / PART for v in sums]
+        means[2 * n] = sums[2 * n] / (WINDOW - 1)
+        return means
+
+    def step(self, ctx: PointContext) -> PointStep:
+        ty, tt = list(ctx.history_y)[-WINDOW:], list(ctx.history_t)[-WINDOW:]
+        if ctx.rebased:
+            self._calls = 0
+        means = self._window_means(ty, tt)
+        qy, qt, mean_diff = means[:SEGMENTS], means[SEGMENTS : 2 * SEGMENTS], means[2 * SEGMENTS]
+        noise = max(mean_diff / 1.128, 1e-9 + 1e-6 * abs(ctx.level))
+        slopes = []
+        for k in range(SEGMENTS - 1):
+            dt = qt[k + 1] - qt[k]
+            slopes.append((qy[k + 1] - qy[k]) / (dt if dt > 0 else math.inf))
+        slope = sorted(slopes)[SEGMENTS // 2 - 1]
+        drift = abs(slope * (tt[-1] - tt[0]))
+        if math.isnan(self._wander):
+            self._wander = drift
+        yardstick = float(np.hypot(noise, WANDER_WEIGHT * self._wander))
+        stat = drift / yardstick
+        fit_now = qy[-1] + slope * (ctx.t - qt[-1])
+        eta = math.nan
+        if self.limit is not None:
+            now = fit_now + ctx.s
+            ahead = (self.limit - now) / slope if slope != 0 else math.nan
+            if slope != 0 and ahead >= 0:
+                eta = ahead
+            elif now >= self.limit:
+                eta = 0.0
+            if eta <= self.horizon and stat >= self.threshold / 2:
+                stat = max(stat, self.threshold)
+        if ctx.seasonal and not ctx.seasonal_ready:
+            stat = 0.0
+        candidate = self._armed and stat >= self.threshold
+        if candidate:
+            self._armed = False
+        if stat < self.threshold / 2:
+            self._armed = True
+        if self._armed and stat < self.threshold * LEARN_BELOW:
+            learnt = min(drift, 2.0 * self._wander + noise)
+            self._wander = self._wander + ALPHA * (learnt - self._wander)
+        reach = self.threshold * yardstick
+        center = fit_now + ctx.s
+        return PointStep(squash_one(stat, self.threshold), candidate, center - reach, center + reach, eta)
+
+
+CHECK = CheckKind(TrendTest, TrendPoint)

@@ -10,10 +10,23 @@ Catches: variance changes (a flapping dependency, a noisy neighbour, retries).
 
 from __future__ import annotations
 
+import itertools
+import math
+import statistics
+
 import numpy as np
 
-from kubemedic.metrics.baseline import StepContext
-from kubemedic.metrics.contract import CheckStep, DetectorSettings, hysteresis, no_eta, squash
+from kubemedic.metrics.baseline import PointContext, StepContext
+from kubemedic.metrics.contract import (
+    CheckKind,
+    CheckStep,
+    DetectorSettings,
+    PointStep,
+    hysteresis,
+    no_eta,
+    squash,
+    squash_one,
+)
 
 SHORT = 31  # odd: the median is one order statistic
 RATIO = 3.0
@@ -50,3 +63,37 @@ class VarianceTest:
         band = 3.0 * self.threshold * (self._usual / 0.954 + floor)
         score = squash(np.maximum(ratio - 1.0, 0.0), self.threshold - 1.0)
         return CheckStep(score, candidate, ctx.expected - band, ctx.expected + band, no_eta(ctx.y.size))
+
+
+class VariancePoint:
+    """VarianceTest for one series in plain floats."""
+
+    name = "variance"
+
+    def __init__(self, settings: DetectorSettings) -> None:
+        self.threshold = 1.0 + (RATIO - 1.0) / settings.sensitivity
+        self._usual = math.nan
+        self._armed = True
+
+    def step(self, ctx: PointContext) -> PointStep:
+        hist = ctx.history_y
+        recent = [*itertools.islice(hist, len(hist) - SHORT, None), ctx.y]
+        diffs = sorted(abs(b - a) for a, b in itertools.pairwise(recent))
+        spread = diffs[SHORT // 2]
+        if math.isnan(self._usual) or ctx.rebased:
+            wide = list(hist) if ctx.n >= len(hist) else list(hist)[-SHORT:]
+            self._usual = statistics.median(abs(b - a) for a, b in itertools.pairwise(wide))
+        floor = FLOOR * ctx.scale
+        ratio = (spread + floor) / (self._usual + floor)
+        candidate = self._armed and ratio >= self.threshold
+        if candidate:
+            self._armed = False
+        if ratio < (1.0 + self.threshold) / 2.0:
+            self._armed = True
+        self._usual = self._usual + ALPHA * (spread - self._usual)
+        band = 3.0 * self.threshold * (self._usual / 0.954 + floor)
+        score = squash_one(max(ratio - 1.0, 0.0), self.threshold - 1.0)
+        return PointStep(score, candidate, ctx.expected - band, ctx.expected + band)
+
+
+CHECK = CheckKind(VarianceTest, VariancePoint)
