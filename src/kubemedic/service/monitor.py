@@ -170,20 +170,24 @@ class ClusterMonitor:
                 out.append(strip_secret(dict(raw)) if secret else raw)
         return out
 
-    def views(self) -> list[KubeObject]:
+    def _live(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The reflectors' objects at this moment (a quick copy of references, taken on the loop)."""
+        return [(r.info.kind, list(r.store.values())) for r in self._reflectors]
+
+    def views(self, live: list[tuple[str, list[dict[str, Any]]]] | None = None) -> list[KubeObject]:
         """The live copy as state views, made again only for objects that changed since last time.
 
         A reflector replaces an object's dict when it changes and never edits it in place, so a view
         made from the same dict (checked by identity) is still exact: on a busy cluster most of the
-        analysis input is reused instead of re-parsed.
+        analysis input is reused instead of re-parsed. Only one analysis runs at a time, so this may
+        run in a worker thread on a copy taken with `_live()`.
         """
         fresh: dict[int, tuple[dict[str, Any], KubeObject]] = {}
         out: list[KubeObject] = []
         cached = self._views
-        for reflector in self._reflectors:
-            kind = reflector.info.kind
+        for kind, raws in live if live is not None else self._live():
             secret = kind == "Secret"
-            for raw in reflector.store.values():
+            for raw in raws:
                 hit = cached.get(id(raw))
                 if hit is not None and hit[0] is raw:
                     view = hit[1]
@@ -199,12 +203,12 @@ class ClusterMonitor:
         self._dirty.clear()
         changes, self._pending = self._pending, 0
         now = self.clock()
-        views = self.views()
+        live = self._live()
 
         # The CPU-heavy steps run in a worker thread so the API keeps answering meanwhile; the state
-        # is built from immutable views taken above, so the watches may go on changing the live copy.
+        # is built from the objects listed above (never edited in place), so the watches may go on.
         def prepare() -> tuple[ClusterState, list[LogKey]]:
-            built = ClusterState(views, now=now, cluster=self.cluster)
+            built = ClusterState(self.views(live), now=now, cluster=self.cluster)
             return built, (wanted_logs(built) if self.with_logs else [])
 
         state, wanted = await asyncio.to_thread(prepare)
