@@ -7,7 +7,7 @@ import pytest
 from numpy.typing import NDArray
 
 from kubemedic.metrics import DETECTORS, DetectorBank, DetectorSettings, StreamingDetector, detector
-from tests.unit.metrics.scenarios import AT, Scenario, scenarios
+from tests.unit.metrics.scenarios import AT, scenarios
 
 SCENARIOS = scenarios()
 NAMES = [s.name for s in SCENARIOS]
@@ -123,19 +123,16 @@ def test_trend_eta_to_limit_is_within_15_percent_on_a_linear_leak() -> None:
 START_T = 1_767_225_600.0
 
 
-def test_vectorised_bank_gives_the_same_answers_as_one_stream_per_series() -> None:
-    picked: list[Scenario] = [
-        SCENARIOS[NAMES.index(n)] for n in ("spike", "small shift", "daily pattern", "memory leak")
-    ]
-    length = 700
-    bank = DetectorBank(detector("default"), len(picked))
-    streams = [StreamingDetector(detector("default")) for _ in picked]
-    for i in range(length):
-        step = bank.update(np.array([s.t[i] for s in picked]), np.array([s.x[i] for s in picked]))
-        for k, (s, stream) in enumerate(zip(picked, streams, strict=True)):
-            one = stream.update(float(s.t[i]), float(s.x[i]))
-            assert one.fired == bool(step.fired[k])
-            assert one.score == pytest.approx(float(step.score[k]), rel=1e-12, abs=1e-12)
+@pytest.mark.parametrize("det", [d.name for d in DETECTORS])
+def test_vectorised_bank_gives_the_same_answers_as_one_stream_per_series(results, det: str) -> None:
+    """The bank (numpy, all scenarios at once) and the stream (plain floats, one series) are two
+    implementations of the same arithmetic: same alarms, same scores to rounding."""
+    fired, scores = results[det]
+    for k, scenario in enumerate(SCENARIOS):
+        stream = StreamingDetector(detector(det))
+        out = [stream.update(float(t), float(v)) for t, v in zip(scenario.t, scenario.x, strict=True)]
+        assert [d.fired for d in out] == fired[k].tolist(), scenario.name
+        assert [d.score for d in out] == pytest.approx(scores[k].tolist(), rel=1e-9, abs=1e-12), scenario.name
 
 
 def test_bad_settings_and_inputs_are_refused() -> None:
@@ -149,3 +146,21 @@ def test_bad_settings_and_inputs_are_refused() -> None:
         stream.update(200.0, float("nan"))
     with pytest.raises(ValueError, match="expected 2 timestamps"):
         DetectorBank(detector("default"), 2).update(np.zeros(3), np.zeros(3))
+
+
+def test_bank_and_stream_agree_on_the_eta_to_a_limit() -> None:
+    leak = SCENARIOS[NAMES.index("memory leak")]
+    settings = DetectorSettings(limit=2.5e9)
+    bank = DetectorBank(detector("default"), 1, settings)
+    stream = StreamingDetector(detector("default"), settings)
+    seen = 0
+    for t, v in zip(leak.t, leak.x, strict=True):
+        one = stream.update(float(t), float(v))
+        step = bank.update(np.array([t]), np.array([v]))
+        eta = float(step.eta[0])
+        if one.eta_seconds is None:
+            assert np.isnan(eta)
+        else:
+            seen += 1
+            assert one.eta_seconds == pytest.approx(eta, rel=1e-9)
+    assert seen > 100
