@@ -28,18 +28,19 @@ class Detection:
     eta_seconds: float | None = None
 
     def explain(self) -> str:
-        when = _iso(self.timestamp)
+        when = iso(self.timestamp)
         text = (
             f"{self.detector}/{self.reason}: value {self.value:.6g} at {when}, expected "
             f"{self.expected:.6g} (range {self.low:.6g} .. {self.high:.6g}) from the points "
-            f"{_iso(self.window_start)} .. {_iso(self.window_end)}; score {self.score:.3f}"
+            f"{iso(self.window_start)} .. {iso(self.window_end)}; score {self.score:.3f}"
         )
         if self.eta_seconds is not None:
             text += f"; reaches the limit in {self.eta_seconds / 3600:.1f} h"
         return text
 
 
-def _iso(ts: float) -> str:
+def iso(ts: float) -> str:
+    """ISO 8601 UTC with a Z, '-' for a missing time."""
     if not math.isfinite(ts):
         return "-"
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
