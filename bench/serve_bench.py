@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -100,7 +101,7 @@ class Processes:
                 proc.kill()
 
 
-def start(tmp: Path, pods: int, churn: float, db: str) -> Processes:
+def start(tmp: Path, pods: int, churn: float, db: str, redis: str = "") -> Processes:
     sim_port, port = free_port(), free_port()
     kubeconfig = tmp / "kubeconfig"
     kube = [sys.executable, "-m", "kubemedic"]
@@ -114,7 +115,7 @@ def start(tmp: Path, pods: int, churn: float, db: str) -> Processes:
     wait_for(lambda: kubeconfig.exists() and httpx.get(f"{sim_url}/version", timeout=2), 120, "the sim")
     serve_argv = ["serve", "--kubeconfig", str(kubeconfig), "--db", db, "--port", str(port)]
     serve = subprocess.Popen(
-        [*kube, *serve_argv, "--dev", "--rate-limit", "0"],
+        [*kube, *serve_argv, "--dev", "--rate-limit", "0", *(["--redis", redis] if redis else [])],
         stdout=subprocess.DEVNULL,
         stderr=(tmp / "serve.log").open("wb"),
     )
@@ -182,21 +183,86 @@ def sse_latency(procs: Processes, samples: int, every_s: float) -> list[float]:
     return [(arrived[n] - t) * 1000 for n, t in written.items() if n in arrived]
 
 
-async def rest_load(url: str, rate: float, seconds: float) -> tuple[list[float], dict[int, int]]:
+def start_standby(tmp: Path, db: str, redis: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A second replica on the same PostgreSQL + Redis: it stands by while the first one watches."""
+    port = free_port()
+    argv = [sys.executable, "-m", "kubemedic", "serve", "--kubeconfig", str(tmp / "kubeconfig"), "--db", db]
+    argv += ["--port", str(port), "--dev", "--rate-limit", "0", "--redis", redis]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=(tmp / "standby.log").open("wb"))
+    url = f"http://127.0.0.1:{port}"
+
+    def standing_by() -> bool:
+        clusters = httpx.get(f"{url}/readyz", timeout=5).json().get("clusters", {})
+        return any(c.get("role") == "standby" for c in clusters.values())
+
+    wait_for(standing_by, 60, "the standby replica")
+    return proc, url
+
+
+def read_paths(url: str, *, store_only: bool) -> list[tuple[str, dict[str, Any]]]:
+    """The mix of reads a dashboard makes: findings pages, one finding, incidents, live views."""
+    page = httpx.get(f"{url}/api/v1/findings", params={"limit": 50}, timeout=30).json()["items"]
+    clusters = httpx.get(f"{url}/api/v1/clusters", timeout=30).json().get("items") or [{"cluster": ""}]
+    cluster = clusters[0]["cluster"]
+    namespaces = sorted({f["namespace"] for f in page if f["namespace"]}) or ["default"]
+    fid = page[0]["id"] if page else "none"
+    paths: list[tuple[str, dict[str, Any]]] = [
+        ("/api/v1/findings", {"limit": 50}),
+        ("/api/v1/findings", {"limit": 20, "severity": "error"}),
+        (f"/api/v1/findings/{fid}", {}),
+        ("/api/v1/incidents", {}),
+        (f"/api/v1/clusters/{cluster}/status", {}),
+        ("/api/v1/pods", {"namespace": namespaces[0]}),
+    ]
+    if store_only:  # a standby replica has no live view: the store's reads instead
+        paths[4:] = [("/api/v1/history", {"since": "1h"}), ("/api/cluster/history", {})]
+    return paths
+
+
+def hey_load(
+    url: str, rate: float, seconds: float, *, store_only: bool = False
+) -> tuple[list[float], dict[int, int]]:
+    """The same mix with `hey` (apt install hey), which costs far less CPU than a Python client: one
+    hey per path, 4 workers each, rate-limited so that together they send `rate` requests/s."""
+    paths = read_paths(url, store_only=store_only)
+    workers = 4
+    per_worker = rate / len(paths) / workers
+    procs = []
+    for path, params in paths:
+        target = str(httpx.URL(f"{url}{path}", params=params))
+        argv = [
+            "hey",
+            "-z",
+            f"{seconds:g}s",
+            "-c",
+            str(workers),
+            "-q",
+            f"{per_worker:.2f}",
+            "-o",
+            "csv",
+            target,
+        ]
+        procs.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    for proc in procs:
+        out, _ = proc.communicate(timeout=seconds + 60)
+        for line in out.splitlines()[1:]:
+            cells = line.split(",")
+            if len(cells) >= 7:
+                latencies.append(float(cells[0]) * 1000)
+                code = int(cells[6])
+                codes[code] = codes.get(code, 0) + 1
+    return latencies, codes
+
+
+async def rest_load(
+    url: str, rate: float, seconds: float, *, store_only: bool = False
+) -> tuple[list[float], dict[int, int]]:
+    """An open-loop load from Python (when hey is not installed); its own CPU cost is high."""
+    paths = read_paths(url, store_only=store_only)
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as c:
-        page = (await c.get("/api/v1/findings", params={"limit": 50})).json()["items"]
-        cluster = (await c.get("/api/v1/clusters")).json()["items"][0]["cluster"]
-        namespaces = sorted({f["namespace"] for f in page if f["namespace"]}) or ["default"]
-        fid = page[0]["id"] if page else "none"
-        paths = [
-            ("/api/v1/findings", {"limit": 50}),
-            ("/api/v1/findings", {"limit": 20, "severity": "error"}),
-            (f"/api/v1/findings/{fid}", {}),
-            ("/api/v1/incidents", {}),
-            (f"/api/v1/clusters/{cluster}/status", {}),
-            ("/api/v1/pods", {"namespace": namespaces[0]}),
-        ]
         latencies: list[float] = []
         codes: dict[int, int] = {}
         start = time.monotonic() + 0.2
@@ -255,6 +321,14 @@ def summary(label: str, values: list[float]) -> str:
     )
 
 
+def load(
+    url: str, rate: float, seconds: float, *, store_only: bool = False
+) -> tuple[list[float], dict[int, int]]:
+    if shutil.which("hey"):
+        return hey_load(url, rate, seconds, store_only=store_only)
+    return asyncio.run(rest_load(url, rate, seconds, store_only=store_only))
+
+
 def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
     pg_name = ""
     with tempfile.TemporaryDirectory(prefix="kubemedic-serve-bench-") as tmp_dir:
@@ -264,7 +338,8 @@ def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
         else:
             db = f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
         began = time.monotonic()
-        procs = start(tmp, args.pods, 0 if args.rss_only else args.churn, db)
+        redis = args.redis if args.standby else ""
+        procs = start(tmp, args.pods, 0 if args.rss_only else args.churn, db, redis)
         ready_s = time.monotonic() - began
         result: dict[str, Any] = {"backend": backend, "pods": args.pods, "ready_s": round(ready_s, 1)}
         try:
@@ -275,9 +350,19 @@ def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
                 sse = sse_latency(procs, args.samples, 0.5)
                 print("  " + summary(f"event -> SSE at {args.churn:g} changes/s", sse))
                 result["sse_ms"] = {"p50": statistics.median(sse), "p99": pct(sse, 99), "max": max(sse)}
+            if args.standby:
+                standby, standby_url = start_standby(tmp, db, redis)
+                try:
+                    rest, codes = load(standby_url, args.rest_rate, args.rest_seconds, store_only=True)
+                finally:
+                    standby.send_signal(signal.SIGTERM)
+                    standby.wait(timeout=40)
+                label = f"REST on a standby replica (store reads) at {args.rest_rate:g} req/s"
+                print("  " + summary(label, rest) + f" codes={codes}")
+                result["standby_rest_ms"] = {"p50": statistics.median(rest), "p99": pct(rest, 99)}
             if not args.rss_only:
                 used = cpu_s(procs.serve.pid)
-                rest, codes = asyncio.run(rest_load(procs.url, args.rest_rate, args.rest_seconds))
+                rest, codes = load(procs.url, args.rest_rate, args.rest_seconds)
                 per_request_ms = (cpu_s(procs.serve.pid) - used) / max(1, len(rest)) * 1000
                 print("  " + summary(f"REST at {args.rest_rate:g} req/s", rest) + f" codes={codes}")
                 print(f"  serve CPU per request {per_request_ms:.2f} ms")
@@ -309,6 +394,12 @@ def main() -> None:
     parser.add_argument("--rest-seconds", type=float, default=10.0)
     parser.add_argument("--rss-only", action="store_true", help="only start, analyze once, report memory")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--standby",
+        action="store_true",
+        help="also run a second replica (PostgreSQL + Redis) and load its store reads",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = [run_one(args, b) for b in backends]
