@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from kubemedic.api.auth import Caller
-from kubemedic.api.cluster_routes import NO_LIVE_VIEW, LogReader, States
+from kubemedic.api.cluster_routes import LogReader, States, pick_state
 from kubemedic.assistant import Answer, CitationKind, Facts, answer_dict, parse
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.assistant import AssistantService
@@ -60,20 +60,7 @@ def assistant_router(
         return built[0]
 
     def pick(cluster: str | None) -> ClusterState:
-        current = states()
-        if cluster is None:
-            if len(current) == 1:
-                return next(iter(current.values()))
-            if not current:
-                raise HTTPException(503, NO_LIVE_VIEW)
-            raise HTTPException(
-                400, f"several clusters are watched; pass cluster, one of: {', '.join(current)}"
-            )
-        if cluster not in current:
-            raise HTTPException(
-                404, f"cluster {cluster!r} is not watched (watched: {', '.join(current) or 'none'})"
-            )
-        return current[cluster]
+        return pick_state(states, cluster)
 
     async def facts_for(cluster: str | None, namespace: str | None) -> Facts:
         state = pick(cluster)

@@ -23,6 +23,22 @@ NO_LIVE_VIEW = (
 LogReader = Callable[[str, str, str, bool, int], Awaitable[str]]
 
 
+def pick_state(states: States, cluster: str | None) -> ClusterState:
+    """The live state of `cluster`, or of the only cluster watched; 4xx/503 naming what is there."""
+    current = states()
+    if cluster is None:
+        if len(current) == 1:
+            return next(iter(current.values()))
+        if not current:
+            raise HTTPException(503, NO_LIVE_VIEW)
+        raise HTTPException(400, f"several clusters are watched; pass cluster, one of: {', '.join(current)}")
+    if cluster not in current:
+        raise HTTPException(
+            404, f"cluster {cluster!r} is not watched (watched: {', '.join(current) or 'none'})"
+        )
+    return current[cluster]
+
+
 def cluster_router(
     states: States,
     store: Store,
@@ -34,20 +50,7 @@ def cluster_router(
     Viewer = Annotated[Caller, Depends(viewer)]
 
     def pick(cluster: str | None) -> ClusterState:
-        current = states()
-        if cluster is None:
-            if len(current) == 1:
-                return next(iter(current.values()))
-            if not current:
-                raise HTTPException(503, NO_LIVE_VIEW)
-            raise HTTPException(
-                400, f"several clusters are watched; pass ?cluster= one of: {', '.join(current)}"
-            )
-        if cluster not in current:
-            raise HTTPException(
-                404, f"cluster {cluster!r} is not watched (watched: {', '.join(current) or 'none'})"
-            )
-        return current[cluster]
+        return pick_state(states, cluster)
 
     def pods(
         state: ClusterState, namespace: str | None, phase: str | None, selector: str | None, node: str | None
