@@ -8,7 +8,6 @@ needed: keys carry a unique lease/channel name).
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -16,42 +15,7 @@ import asyncpg
 import pytest
 import redis.asyncio as aioredis
 
-PG_DSN = os.environ.get("KUBEMEDIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("KUBEMEDIC_TEST_REDIS", "redis://127.0.0.1:6379/0")
-
-
-def _require(problem: str | None) -> None:
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem} (CI must test it)")
-        pytest.skip(problem)
-
-
-def _pg_problem() -> str | None:
-    async def probe() -> None:
-        conn = await asyncpg.connect(PG_DSN, timeout=3)
-        await conn.close()
-
-    try:
-        asyncio.run(probe())
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        return f"PostgreSQL at {PG_DSN} is not reachable: {exc}"
-    return None
-
-
-def _redis_problem() -> str | None:
-    async def probe() -> None:
-        client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
-        try:
-            await client.ping()
-        finally:
-            await client.aclose()
-
-    try:
-        asyncio.run(probe())
-    except Exception as exc:  # any failure to reach it is the reason to skip
-        return f"Redis at {REDIS_URL} is not reachable: {exc}"
-    return None
+from tests.support.servers import PG_DSN, REDIS_URL, pg_problem, redis_problem, require
 
 
 @pytest.fixture()
@@ -61,8 +25,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def servers() -> Iterator[None]:
-    _require(_pg_problem())
-    _require(_redis_problem())
+    require(pg_problem())
+    require(redis_problem())
     yield
 
 

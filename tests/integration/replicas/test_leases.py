@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from kubemedic.api.limits import RateLimiter, SharedRateLimiter
 from kubemedic.store.leases import PostgresLease
 from kubemedic.store.redis_link import RedisBus, RedisLease, RedisRateBuckets
-
-from .conftest import PG_DSN
+from tests.support.servers import PG_DSN
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 

@@ -20,8 +20,7 @@ import pytest
 
 from kubemedic.sim.config import SimConfig
 from kubemedic.sim.testing import SimHandle, running_sim
-
-from .conftest import REDIS_URL
+from tests.support.servers import REDIS_URL
 
 pytestmark = pytest.mark.integration
 

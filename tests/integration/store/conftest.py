@@ -6,8 +6,6 @@ fails the tests; elsewhere they are skipped with the reason.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,8 +14,8 @@ import asyncpg
 import pytest
 
 from kubemedic.store import Store
-
-PG_DSN = os.environ.get("KUBEMEDIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.support import servers
+from tests.support.servers import PG_DSN
 
 
 @pytest.fixture()
@@ -25,29 +23,15 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _pg_reachable() -> str | None:
-    async def probe() -> None:
-        conn = await asyncpg.connect(PG_DSN, timeout=3)
-        await conn.close()
-
-    try:
-        asyncio.run(probe())
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        return f"PostgreSQL at {PG_DSN} is not reachable: {exc}"
-    return None
-
-
 @pytest.fixture(scope="session")
 def pg_problem() -> str | None:
-    return _pg_reachable()
+    return servers.pg_problem()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest, pg_problem: str | None) -> Iterator[str]:
-    if request.param == "postgresql" and pg_problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{pg_problem} (CI must test PostgreSQL)")
-        pytest.skip(pg_problem)
+    if request.param == "postgresql":
+        servers.require(pg_problem)
     yield str(request.param)
 
 
