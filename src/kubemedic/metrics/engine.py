@@ -103,8 +103,7 @@ class DetectorBank:
         pick = np.arange(rows)
         score = scores[reason, pick]
         fired = self._alarm(n, np.asarray(candidates.any(axis=0), dtype=bool))
-        eta = np.stack([s.eta for s in steps])
-        eta_any = np.nanmin(eta, axis=0) if np.isfinite(eta).any() else nan
+        eta_any = np.fmin.reduce(np.stack([s.eta for s in steps]), axis=0)  # NaN only where all are
         window = ctx.history_t.last(self.spec.window)
         self._baseline.commit(ctx)
         return BankStep(
