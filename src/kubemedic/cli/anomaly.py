@@ -60,7 +60,7 @@ def anomaly_detect(
     except InputError as exc:
         die(str(exc))
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
     except (OSError, UnicodeDecodeError) as exc:
         die(f"cannot read {file}: {exc}")
     try:
@@ -69,6 +69,12 @@ def anomaly_detect(
         die(str(exc))
     results = detect(series, spec, settings)
     fired = [d for d in results if d.fired]
+    if len(results) <= spec.warmup:
+        Console(stderr=True, soft_wrap=True).print(
+            f"[yellow]note:[/] {len(results)} points; {spec.name} scores only after its first "
+            f"{spec.warmup} (warm-up), so every score here is 0",
+            highlight=False,
+        )
     if output is DetectOutput.json:
         body = {
             "detector": spec.name,

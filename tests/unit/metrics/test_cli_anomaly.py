@@ -89,3 +89,12 @@ def test_detectors_lists_every_detector_with_a_description() -> None:
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == ["default", "robust_z", "seasonal", "cusum", "variance", "trend"]
     assert all(len(line.split()) > 3 for line in result.stdout.splitlines())
+
+
+def test_short_file_says_it_is_all_warm_up_and_bom_is_tolerated(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("\ufeff1700000000,1\n1700000060,2\n1700000120,3\n", encoding="utf-8")
+    result = runner.invoke(app, ["anomaly", "detect", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "warm-up" in result.stderr
+    assert json.loads(result.stdout)["scores"] == [0.0, 0.0, 0.0]
