@@ -90,21 +90,24 @@ class Baseline:
     def prepare(self, t: FloatArray, x: FloatArray) -> StepContext:
         if self._profile is not None:
             self._profile.roll(t)
-            s, ready = self._profile.shape(t)
+            _, ready = self._profile.shape(t)
             rebased = ready & ~self._seasoned
             if rebased.any():
                 self._rebase(np.flatnonzero(rebased))
         else:
-            s, ready = np.zeros(self.rows), np.zeros(self.rows, dtype=bool)
+            ready = np.zeros(self.rows, dtype=bool)
             rebased = ready
-        y = x - s
         if self._sorted is not None:
             level = self._sorted.quantile(0.5)
             iqr = self._sorted.quantile(0.75) - self._sorted.quantile(0.25)
             mean_abs = np.abs(self._sorted.sorted - level[:, None]).mean(axis=1)
             floor = 1e-9 + 1e-6 * np.abs(level)
             scale = np.maximum(np.maximum(iqr / 1.349, 1.2533 * mean_abs), floor)
+            s = self._profile.shape(t, level)[0] if self._profile is not None else np.zeros(self.rows)
+            y = x - s
         else:
+            s = self._profile.shape(t)[0] if self._profile is not None else np.zeros(self.rows)
+            y = x - s
             level, scale = y.copy(), np.full(self.rows, np.inf)
         return StepContext(
             self._y.count,
@@ -190,14 +193,13 @@ class PointBaseline:
 
     def prepare(self, t: float, x: float) -> PointContext:
         ready = rebased = False
-        s = 0.0
-        if self._profile is not None:
-            self._profile.roll(t)
-            s, ready = self._profile.shape(t)
+        profile = self._profile
+        if profile is not None:
+            profile.roll(t)
+            ready = profile.shape(t)[1]
             rebased = ready and not self._seasoned
             if rebased:
                 self._rebase()
-        y = x - s
         rows = self._sorted
         if rows is not None:
             level = _quantile(rows, 0.5)
@@ -205,7 +207,11 @@ class PointBaseline:
             mean_abs = sum(abs(v - level) for v in rows) / len(rows)
             floor = 1e-9 + 1e-6 * abs(level)
             scale = max(max(iqr / 1.349, 1.2533 * mean_abs), floor)
+            s = profile.shape(t, level)[0] if profile is not None else 0.0
+            y = x - s
         else:
+            s = profile.shape(t)[0] if profile is not None else 0.0
+            y = x - s
             level, scale = y, math.inf
         return PointContext(
             self._count, t, x, s, y, level, scale, ready, self._y, self._t, rebased, self._profile is not None

@@ -8,6 +8,10 @@ anomaly) does not bend tomorrow's expectation, the sign rule that a step in a co
 a daily pattern, and subtracting each day's own mean means a level shift does not either: the level is tracked
 elsewhere (the baseline's rolling median); this only says "at 09:30 it is usually 12 above the day".
 
+The offsets are scaled by the series' current level over the mean level of the days they were learnt
+on (within 1/5..5, positive series only): traffic that doubles after a deploy has a daily swing that
+doubles too, and yesterday's swing in absolute terms would then look like an anomaly every morning.
+
 Between slot centres the shape is interpolated linearly, so a smooth daily curve is followed without
 steps. No STL, no FFT: the shape is recomputed when a series enters a new day (O(days x buckets)),
 and a point costs a lookup and one addition.
@@ -26,6 +30,7 @@ BoolArray = NDArray[np.bool_]
 
 DAY_SECONDS = 86_400.0
 COMPLETE = 0.9
+MAX_SCALING = 5.0
 
 
 class DailyProfile:
@@ -41,6 +46,7 @@ class DailyProfile:
         self._day_mean: FloatArray = np.full((rows, days), np.nan)
         self._current_day: IntArray = np.full(rows, -(10**9), dtype=np.int64)
         self._shape: FloatArray = np.full((rows, buckets), np.nan)  # per slot; NaN: no complete day yet
+        self._reference: FloatArray = np.full(rows, np.nan)  # mean level of the days the shape came from
         self._rows = np.arange(rows)
 
     def roll(self, t: FloatArray) -> None:
@@ -85,8 +91,10 @@ class DailyProfile:
         self._sums[self._rows, slot, bucket] += x
         self._counts[self._rows, slot, bucket] += 1.0
 
-    def shape(self, t: FloatArray) -> tuple[FloatArray, BoolArray]:
-        """The expected offset from the day's mean at t, and whether any complete day backs it."""
+    def shape(self, t: FloatArray, level: FloatArray | None = None) -> tuple[FloatArray, BoolArray]:
+        """The expected offset from the day's mean at t, and whether any complete day backs it.
+        With the series' current `level`, the offset is scaled by level / the level of the days it
+        was learnt on (see `scaling`)."""
         day = np.floor(t / DAY_SECONDS)
         pos = (t - day * DAY_SECONDS) / self.bucket_seconds - 0.5
         left = np.floor(pos)
@@ -97,6 +105,8 @@ class DailyProfile:
         ok0, ok1 = s0 == s0, s1 == s1  # not NaN
         both = (1.0 - weight) * s0 + weight * s1
         value = np.where(ok0 & ok1, both, np.where(ok0, s0, np.where(ok1, s1, 0.0)))
+        if level is not None:
+            value = value * scaling(level, self._reference)
         return value, ok0 | ok1
 
     def shape_at(self, rows: IntArray, t: FloatArray) -> FloatArray:
@@ -136,6 +146,22 @@ class DailyProfile:
         agree = np.all(missing | (offsets > 0), axis=1) | np.all(missing | (offsets < 0), axis=1)
         shape = np.where(agree, np.where(n % 2 == 0, middle, a), 0.0)
         self._shape[rows] = np.where(n > 0, shape, np.nan)
+        n_days = usable.sum(axis=1)
+        total = np.where(usable, self._day_mean[rows], 0.0).sum(axis=1)
+        self._reference[rows] = np.where(n_days > 0, total / np.maximum(n_days, 1), np.nan)
+
+
+def scaling(level: FloatArray, reference: FloatArray) -> FloatArray:
+    """How much the daily swing grows with the level: level / reference for a positive series (traffic
+    doubles, its daily swing doubles), kept within [1/MAX_SCALING, MAX_SCALING]; 1 otherwise."""
+    ok = (level > 0) & (reference > 0)
+    ratio = np.where(ok, level / np.where(ok, reference, 1.0), 1.0)
+    return np.minimum(np.maximum(ratio, 1.0 / MAX_SCALING), MAX_SCALING)
+
+
+def scaling_one(level: float, reference: float) -> float:
+    ratio = level / reference if level > 0 and reference > 0 else 1.0
+    return min(max(ratio, 1.0 / MAX_SCALING), MAX_SCALING)
 
 
 class PointProfile:
@@ -151,6 +177,7 @@ class PointProfile:
         self._day_mean = [math.nan] * days
         self._current_day = -(10**9)
         self._shape = [math.nan] * buckets
+        self._reference = math.nan
 
     def roll(self, t: float) -> None:
         day = math.floor(t / DAY_SECONDS)
@@ -182,7 +209,13 @@ class PointProfile:
         self._sums[slot][bucket] += x
         self._counts[slot][bucket] += 1.0
 
-    def shape(self, t: float) -> tuple[float, bool]:
+    def shape(self, t: float, level: float | None = None) -> tuple[float, bool]:
+        value, ready = self._unscaled(t)
+        if level is not None:
+            value = value * scaling_one(level, self._reference)
+        return value, ready
+
+    def _unscaled(self, t: float) -> tuple[float, bool]:
         day = math.floor(t / DAY_SECONDS)
         pos = (t - day * DAY_SECONDS) / self.bucket_seconds - 0.5
         left = math.floor(pos)
@@ -199,7 +232,7 @@ class PointProfile:
         return 0.0, False
 
     def shape_at(self, times: list[float]) -> list[float]:
-        return [self.shape(t)[0] for t in times]
+        return [self._unscaled(t)[0] for t in times]
 
     def _refresh(self) -> None:
         day = self._current_day
@@ -222,3 +255,5 @@ class PointProfile:
             middle = a if abs(a) < abs(c) else c
             agree = all(v > 0 for v in offsets) or all(v < 0 for v in offsets)
             self._shape[b] = (middle if n % 2 == 0 else a) if agree else 0.0
+        means = [self._day_mean[k] for k in range(self.days) if usable[k]]
+        self._reference = sum(means) / len(means) if means else math.nan
