@@ -2,8 +2,9 @@
 
 For each series and each new point (t, x):
 
-    s      = the daily profile's offset at t's time of day (0 until a complete day has been seen,
-             and always 0 for non-seasonal detectors)
+    s      = the daily profile's offset at t's time of day, scaled by level / the level of the days
+             it was learnt on (0 until a complete day has been seen, always 0 for non-seasonal
+             detectors)
     y      = x - s                       the deseasonalised value
     level  = median of the last `window` y     (robust: a spike does not move it)
     scale  = max(IQR / 1.349, 1.2533 * mean absolute deviation from the median, a tiny floor)
