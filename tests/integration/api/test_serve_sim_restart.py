@@ -93,9 +93,12 @@ def test_serve_survives_the_api_server_being_killed_and_restarted(tmp_path: Path
 
         _wait(orphan_seen, timeout=30)
         recovered_s = time.monotonic() - restarted
-        after = _findings(url, "notifier")
+        # The restarted sim rebuilds its world from scratch, so the failing pod is briefly new and not yet
+        # failing: the finding may resolve and reopen - as the same row, never a second one.
+        after = _wait(
+            lambda: (a := _findings(url, "notifier")) and all(f["status"] == "open" for f in a) and a
+        )
         assert {f["id"] for f in after} == {f["id"] for f in before}, "the same findings, none duplicated"
-        assert all(f["status"] == "open" for f in after), "the fault is still there, still open"
         assert _metric(url, "kubemedic_watch_events_total") > 0
         assert _metric(url, "kubemedic_watch_reconnects_total") >= 1
         relists = _metric(url, "kubemedic_watch_relists_total")
