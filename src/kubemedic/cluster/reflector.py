@@ -62,6 +62,10 @@ class Backoff:
         self._current = 0.0
 
 
+# Events handled between two turns of the event loop during a burst (the API stays responsive).
+YIELD_EVERY = 64
+
+
 class WatchError(Exception):
     """An ERROR event in a watch stream: args are (status code, message)."""
 
@@ -195,6 +199,8 @@ class Reflector:
             else:
                 self.store[key] = raw
             await self._emit(Change(event.type, self.info.kind, raw))
+            if self.stats.events % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # a burst already buffered would otherwise hold the loop
 
     async def _emit(self, change: Change) -> None:
         result = self.handler(change)

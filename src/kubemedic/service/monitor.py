@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class ClusterMonitor:
         logs_cache: LogsCache | None = None,
         cache_logs: bool = True,
         logs_deadline_s: float | None = 0.25,
+        gc_refresh_s: float | None = 60.0,
     ) -> None:
         self.target = target
         self.store = store
@@ -94,6 +96,8 @@ class ClusterMonitor:
             logs_cache = LogsCache(deadline_s=logs_deadline_s, on_late=self._dirty.set)
         self.logs_cache = logs_cache if cache_logs else None
         self._first_change = 0.0  # monotonic time of the first change not yet analyzed
+        self.gc_refresh_s = gc_refresh_s
+        self._gc_at = float("-inf")
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -154,6 +158,21 @@ class ClusterMonitor:
         if self._client is None:
             raise ClusterConnectionError("the monitor is not connected yet", reason="unreachable")
         return await review_token(self._client, token)
+
+    def _collect_garbage(self) -> None:
+        """Collect cyclic garbage on our schedule, then freeze what survives.
+
+        A big cluster's copy is millions of long-lived objects. Left to itself, the cyclic collector
+        walks all of them whenever its thresholds trip - a 200+ ms pause on 5,000 pods that the API
+        feels (measured). Right after an analysis, at most every `gc_refresh_s`, collect once and
+        freeze the survivors: the automatic passes in between only walk what is newer.
+        """
+        if self.gc_refresh_s is None or time.monotonic() - self._gc_at < self.gc_refresh_s:
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self._gc_at = time.monotonic()
 
     def connection(self) -> dict[str, Any]:
         """Is the watch healthy: every kind listed, and the kinds whose last attempt failed."""
@@ -222,6 +241,7 @@ class ClusterMonitor:
         self.state = state
         applied = await self.store.apply_scan(self.cluster, report.findings, report.incidents, now)
         self.scans += 1
+        self._collect_garbage()
         if self.on_scan is not None:
             result = self.on_scan(
                 MonitorScan(
