@@ -20,6 +20,7 @@ from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
 from kubemedic.api.guard import RequestGuard
 from kubemedic.api.limits import Limiter
+from kubemedic.api.read_cache import ReadCache
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.assistant import AssistantService
@@ -39,6 +40,31 @@ def _stored(s: StoredFinding) -> dict[str, Any]:
     }
 
 
+_JSON: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}}}
+}
+
+
+async def _incidents(store: Store, cluster: str | None, status: str | None) -> dict[str, Any]:
+    rows = await store.incidents(cluster=cluster, status=status)
+    return {
+        "items": [
+            {
+                "id": i.id,
+                "cluster": i.cluster,
+                "title": i.title,
+                "severity": i.severity,
+                "root_cause": i.root_cause,
+                "status": i.status,
+                **i.body,
+                "first_seen": i.first_seen.isoformat(),
+                "last_seen": i.last_seen.isoformat(),
+            }
+            for i in rows
+        ]
+    }
+
+
 def create_app(
     store: Store,
     hub: Broadcaster,
@@ -52,6 +78,7 @@ def create_app(
     cors_origins: tuple[str, ...] = (),
     authn: Authenticator | None = None,
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+    read_cache: ReadCache | None = None,
     assistant: AssistantService | None = None,
 ) -> FastAPI:
     app = FastAPI(
@@ -96,8 +123,19 @@ def create_app(
             body["status"] = "unavailable"
         return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
-    @app.get("/api/v1/findings")
+    async def cached(request: Request, render: Callable[[], Awaitable[Any]]) -> Response:
+        """Render JSON once per URL and analysis (see read_cache.py); errors are never cached."""
+
+        async def body() -> bytes:
+            return orjson.dumps(await render())
+
+        key = f"{request.url.path}?{request.url.query}"
+        data = await read_cache.get(key, body) if read_cache is not None else await body()
+        return Response(data, media_type="application/json")
+
+    @app.get("/api/v1/findings", response_model=None, responses=_JSON)
     async def findings(
+        request: Request,
         _caller: Annotated[Caller, viewer],
         cluster: str | None = None,
         namespace: str | None = None,
@@ -107,51 +145,45 @@ def create_app(
         status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         cursor: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         try:
             sev = Severity.parse(severity) if severity else None
         except ValueError as exc:
             raise InputError(str(exc)) from None
-        page = await store.findings(
-            cluster=cluster,
-            namespace=namespace,
-            kind=kind,
-            severity_at_least=sev,
-            category=category,
-            status=status,
-            limit=limit,
-            cursor=cursor,
-        )
-        return {"items": [_stored(s) for s in page.items], "next_cursor": page.next_cursor}
 
-    @app.get("/api/v1/findings/{finding_id}")
-    async def finding(finding_id: str, _caller: Annotated[Caller, viewer]) -> dict[str, Any]:
-        found = await store.finding_by_id(finding_id)
-        if found is None:
-            raise HTTPException(404, f"no finding with id {finding_id!r}")
-        return _stored(found)
+        async def render() -> dict[str, Any]:
+            page = await store.findings(
+                cluster=cluster,
+                namespace=namespace,
+                kind=kind,
+                severity_at_least=sev,
+                category=category,
+                status=status,
+                limit=limit,
+                cursor=cursor,
+            )
+            return {"items": [_stored(s) for s in page.items], "next_cursor": page.next_cursor}
 
-    @app.get("/api/v1/incidents")
+        return await cached(request, render)
+
+    @app.get("/api/v1/findings/{finding_id}", response_model=None, responses=_JSON)
+    async def finding(request: Request, finding_id: str, _caller: Annotated[Caller, viewer]) -> Response:
+        async def render() -> dict[str, Any]:
+            found = await store.finding_by_id(finding_id)
+            if found is None:
+                raise HTTPException(404, f"no finding with id {finding_id!r}")
+            return _stored(found)
+
+        return await cached(request, render)
+
+    @app.get("/api/v1/incidents", response_model=None, responses=_JSON)
     async def incidents(
-        _caller: Annotated[Caller, viewer], cluster: str | None = None, status: str | None = None
-    ) -> dict[str, Any]:
-        rows = await store.incidents(cluster=cluster, status=status)
-        return {
-            "items": [
-                {
-                    "id": i.id,
-                    "cluster": i.cluster,
-                    "title": i.title,
-                    "severity": i.severity,
-                    "root_cause": i.root_cause,
-                    "status": i.status,
-                    **i.body,
-                    "first_seen": i.first_seen.isoformat(),
-                    "last_seen": i.last_seen.isoformat(),
-                }
-                for i in rows
-            ]
-        }
+        request: Request,
+        _caller: Annotated[Caller, viewer],
+        cluster: str | None = None,
+        status: str | None = None,
+    ) -> Response:
+        return await cached(request, lambda: _incidents(store, cluster, status))
 
     @app.get("/api/v1/stream")
     async def stream(request: Request, _caller: Annotated[Caller, viewer]) -> StreamingResponse:

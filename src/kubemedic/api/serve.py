@@ -18,6 +18,7 @@ import uvicorn
 from kubemedic.api.app import create_app
 from kubemedic.api.auth import Authenticator, JwtSettings
 from kubemedic.api.limits import Limiter, RateLimiter, SharedRateLimiter
+from kubemedic.api.read_cache import ReadCache
 from kubemedic.cluster.client import ClusterTarget
 from kubemedic.domain import InputError
 from kubemedic.report.schema import finding_dict
@@ -70,6 +71,8 @@ class _Server(uvicorn.Server):
 
 
 Emit = Callable[[str, dict[str, Any]], Awaitable[object]]
+# Rendered findings/incidents reads are kept this long (or until this replica's next analysis).
+READ_CACHE_S = 1.0
 
 
 def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorScan], Awaitable[None]]:
@@ -124,10 +127,11 @@ def choose_lease(store: Store, redis: Redis | None, name: str, holder: str) -> L
     return LocalLease(name, holder)
 
 
-async def relay(bus: RedisBus, hub: Broadcaster, ready: asyncio.Event) -> None:
+async def relay(bus: RedisBus, hub: Broadcaster, ready: asyncio.Event, cache: ReadCache) -> None:
     """Every replica hands what the watching replica publishes to its own stream clients."""
     async for message in bus.listen(ready):
-        hub.deliver(Message(message.id, message.type, message.data))
+        if hub.deliver(Message(message.id, message.type, message.data)):
+            cache.clear()  # a finding opened or resolved: cached reads are out of date
 
 
 async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = None) -> None:
@@ -165,12 +169,19 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             hub.publish(type_, data)
 
         timeline = TimelineRecorder(store, clock=now)
+        read_cache = ReadCache(READ_CACHE_S)
+        publish = publisher(bus.publish if bus is not None else emit_local, metrics)
+
+        async def on_scan(scan: MonitorScan) -> None:
+            read_cache.clear()  # the store just changed
+            await publish(scan)
+
         monitor = ClusterMonitor(
             config.target,
             store,
             clock=now,
             debounce_s=config.debounce_s,
-            on_scan=publisher(bus.publish if bus is not None else emit_local, metrics),
+            on_scan=on_scan,
             on_change=timeline.observe,
         )
 
@@ -231,6 +242,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             limiter=limiter,
             cors_origins=config.cors_origins,
             readiness=readiness,
+            read_cache=read_cache,
         )
         server = _Server(
             uvicorn.Config(
@@ -243,7 +255,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         background: list[asyncio.Task[None]] = []
         if bus is not None:
             subscribed = asyncio.Event()
-            background.append(asyncio.create_task(relay(bus, hub, subscribed)))
+            background.append(asyncio.create_task(relay(bus, hub, subscribed, read_cache)))
             with contextlib.suppress(TimeoutError):  # publish nothing before this replica hears its own
                 await asyncio.wait_for(subscribed.wait(), timeout=5)
         watching = asyncio.create_task(leadership.run(stop, watch))
