@@ -105,7 +105,8 @@ def start(tmp: Path, pods: int, churn: float, db: str, redis: str = "") -> Proce
     sim_port, port = free_port(), free_port()
     kubeconfig = tmp / "kubeconfig"
     kube = [sys.executable, "-m", "kubemedic"]
-    sim_argv = ["sim", "--pods", str(pods), "--churn", str(churn), "--port", str(sim_port)]
+    # every fault scenario planted too, so there are findings and incidents to read
+    sim_argv = ["sim", "--all", "--pods", str(pods), "--churn", str(churn), "--port", str(sim_port)]
     sim = subprocess.Popen(
         [*kube, *sim_argv, "--kubeconfig-out", str(kubeconfig)],
         stdout=subprocess.DEVNULL,
