@@ -19,6 +19,9 @@ class Behavior:
     logs: lines each instance writes when it starts; `{pod}`, `{namespace}`, `{ip}` are filled in.
     readiness / liveness: "ok" or "fail"; a failing probe is reported against the pod's probe spec.
     probe_error: "refused" (nothing listens) or "status" (HTTP 503).
+    leak_after: a memory leak. The container's memory (as metrics.k8s.io reports it) stays near
+        memory_mib for this many seconds after each start, then climbs linearly, with a little noise,
+        to its memory limit, which it reaches when run_seconds is up (with mode oom: the OOM kill).
     """
 
     mode: str = "run"
@@ -31,6 +34,7 @@ class Behavior:
     cpu_millis: int = 5
     memory_mib: int = 24
     periodic_logs: tuple[str, ...] = ()
+    leak_after: float | None = None
 
 
 @dataclass(frozen=True)

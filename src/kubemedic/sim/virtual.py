@@ -5,6 +5,9 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 
+from kubemedic.sim.behavior import Behavior
+from kubemedic.sim.clock import parse_ts
+from kubemedic.sim.quantity import parse_quantity
 from kubemedic.sim.resources import ResourceType
 from kubemedic.sim.store import Entry
 from kubemedic.sim.world import World
@@ -18,6 +21,25 @@ def _jitter(seed: str, now: float) -> float:
     return 0.85 + (h % 300) / 1000.0
 
 
+def _leaking_bytes(
+    b: Behavior, container: dict[str, object], started: float | None, seed: str, now: float
+) -> int:
+    """A leak's memory at `now`: memory_mib for `leak_after` s after the start, then a straight climb
+    to the memory limit, reached when `run_seconds` are up; noise of +-1 % that changes on every read."""
+    base = b.memory_mib * 1024 * 1024
+    resources = container.get("resources")
+    limits = resources.get("limits") if isinstance(resources, dict) else None
+    limit = parse_quantity(limits.get("memory")) if isinstance(limits, dict) else 0.0
+    age = max(0.0, now - started) if started is not None else 0.0
+    climb = max(b.run_seconds - (b.leak_after or 0.0), 1e-3)
+    value = float(base)
+    if limit > base and b.leak_after is not None and age > b.leak_after:
+        value = min(limit, base + (limit - base) * (age - b.leak_after) / climb)
+    h = zlib.crc32(f"{seed}/{int(now * 1000)}".encode())
+    noisy = value + base * ((h % 2001) / 1000.0 - 1.0) / 100.0
+    return int(min(noisy, limit) if limit > 0 else noisy)
+
+
 def _pod_usage(world: World, pod: Entry, now: float) -> list[tuple[str, int, int]]:
     """(container, nanocores, bytes) for each running container."""
     out = []
@@ -28,8 +50,13 @@ def _pod_usage(world: World, pod: Entry, now: float) -> list[tuple[str, int, int
         if "running" not in (st.get("state") or {}):
             continue
         b = world.behaviors.lookup(pod.namespace, labels, c["name"])
-        j = _jitter(f"{pod.namespace}/{pod.name}/{c['name']}", now)
-        out.append((c["name"], int(b.cpu_millis * 1_000_000 * j), int(b.memory_mib * 1024 * 1024 * j)))
+        seed = f"{pod.namespace}/{pod.name}/{c['name']}"
+        j = _jitter(seed, now)
+        memory = int(b.memory_mib * 1024 * 1024 * j)
+        if b.leak_after is not None:
+            started = parse_ts(str(st["state"]["running"].get("startedAt") or ""))
+            memory = _leaking_bytes(b, c, started, seed, now)
+        out.append((c["name"], int(b.cpu_millis * 1_000_000 * j), memory))
     return out
 
 

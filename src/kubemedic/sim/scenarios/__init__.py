@@ -12,6 +12,7 @@ from kubemedic.sim.scenarios import (
     ingress_missing_service,
     job_backoff,
     liveness_failing,
+    memory_leak,
     missing_configmap,
     missing_secret_key,
     netpol_blocks_dns,
@@ -55,6 +56,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     dependency_chain.SCENARIO,
     netpol_blocks_dns.SCENARIO,
     rollout_stuck.SCENARIO,
+    memory_leak.SCENARIO,
 )
 
 BY_NAME: dict[str, Scenario] = {s.name: s for s in SCENARIOS}
