@@ -35,8 +35,17 @@ class Detection:
             f"{iso(self.window_start)} .. {iso(self.window_end)}; score {self.score:.3f}"
         )
         if self.eta_seconds is not None:
-            text += f"; reaches the limit in {self.eta_seconds / 3600:.1f} h"
+            text += f"; reaches the limit in {duration(self.eta_seconds)}"
         return text
+
+
+def duration(seconds: float) -> str:
+    """An ETA in words people read at a glance: `40 s`, `12 min`, `2.5 h`."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def iso(ts: float) -> str:

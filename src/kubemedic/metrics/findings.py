@@ -11,7 +11,7 @@ rollout or config change caused it is for the correlator to say, from the cluste
 from __future__ import annotations
 
 from kubemedic.domain import Evidence, EvidenceSource, Finding, ObjectRef, Severity
-from kubemedic.metrics.detection import Detection, iso
+from kubemedic.metrics.detection import Detection, duration, iso
 
 CATEGORY = "anomaly"
 
@@ -44,7 +44,7 @@ def anomaly_finding(detection: Detection, obj: ObjectRef, series: str) -> Findin
     )
     if heading and eta is not None:
         remediation = (
-            f"At this rate {series} reaches its limit in {eta / 3600:.1f} h: find what keeps growing "
+            f"At this rate {series} reaches its limit in {duration(eta)}: find what keeps growing "
             "(a leak, an unbounded cache or queue) or raise the limit before then."
         )
     else:

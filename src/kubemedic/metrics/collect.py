@@ -1,0 +1,198 @@
+"""Pod usage readings -> one detector per container series -> anomaly findings on the workload.
+
+Every reading of the metrics API (a list of PodUsage) gives each running container two points: its
+memory working set (bytes) and its CPU (cores). Each (namespace, pod, container, metric) is one
+series with its own StreamingDetector. The container's limit from the pod spec is the trend test's
+limit, so a memory leak gets an ETA to its OOM kill and a CPU climb an ETA to throttling. The points
+are stamped with the collector's clock at the reading, not the API's scrape time (which metrics-server
+rounds to seconds), so series never go back in time.
+
+An alarm becomes a Finding (metrics.findings) on the pod's top owner - the Deployment people name and
+fix, and the unit the correlator groups the OOMKilled finding under, so both land in one incident.
+A finding stays current for `hold_seconds` after its alarm (the detectors raise one alarm per
+anomaly, not one per point). Series of pods that left the cluster are dropped.
+
+Unreadable usage (a quantity that is not one, a pod the state does not know yet) never stops the
+collection: the point is skipped and the reason logged once per series.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import structlog
+
+from kubemedic.domain import Finding, ObjectRef
+from kubemedic.metrics.contract import DetectorSettings
+from kubemedic.metrics.detectors import trend
+from kubemedic.metrics.engine import DetectorSpec, StreamingDetector
+from kubemedic.metrics.findings import anomaly_finding
+from kubemedic.metrics.quantity import quantity
+from kubemedic.state import ClusterState, Pod
+from kubemedic.state.usage import PodUsage
+
+MEMORY = "memory"
+CPU = "cpu"
+
+# A container's usage has no daily profile worth waiting a day for (it restarts, it is rescheduled):
+# the trend test on a plain rolling baseline, with the container's limit as its limit.
+CONTAINER_TREND = DetectorSpec(
+    "container-trend",
+    "robust slope over 240 points vs usual wander, no seasonality; ETA to the container's limit",
+    (trend.CHECK,),
+    seasonal=False,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesKey:
+    namespace: str
+    pod: str
+    container: str
+    metric: str  # MEMORY (bytes) or CPU (cores)
+
+    def label(self) -> str:
+        """How findings name the series: `memory of pod/container`."""
+        return f"{self.metric} of {self.pod}/{self.container}"
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorSettings:
+    """spec: the detector each series runs; sensitivity: its DetectorSettings.sensitivity;
+    hold_seconds: how long an alarm stays a current finding."""
+
+    spec: DetectorSpec = CONTAINER_TREND
+    sensitivity: float = 1.0
+    hold_seconds: float = 3600.0
+
+    def __post_init__(self) -> None:
+        if not self.hold_seconds > 0:
+            raise ValueError(f"hold_seconds must be positive, got {self.hold_seconds}")
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What one reading did: points fed, points skipped (with why, logged), alarms raised."""
+
+    points: int
+    skipped: int
+    alarms: tuple[Finding, ...]
+
+
+@dataclass(slots=True)
+class _Series:
+    detector: StreamingDetector
+    limit: float | None
+    last_t: float = -math.inf
+
+
+@dataclass(slots=True)
+class _Alarm:
+    finding: Finding
+    at: float
+
+
+@dataclass(slots=True)
+class MetricsCollector:
+    """The series bookkeeping of the metrics collection; `observe` each reading, ask `findings`."""
+
+    settings: CollectorSettings = field(default_factory=CollectorSettings)
+    _series: dict[SeriesKey, _Series] = field(default_factory=dict)
+    _alarms: dict[SeriesKey, _Alarm] = field(default_factory=dict)
+    _warned: set[tuple[SeriesKey | tuple[str, str], str]] = field(default_factory=set)
+    _log: structlog.typing.FilteringBoundLogger = field(
+        default_factory=lambda: structlog.get_logger("kubemedic.metrics")
+    )
+
+    @property
+    def series(self) -> tuple[SeriesKey, ...]:
+        return tuple(self._series)
+
+    def limit(self, key: SeriesKey) -> float | None:
+        found = self._series.get(key)
+        return found.limit if found else None
+
+    def observe(self, pods: Sequence[PodUsage], state: ClusterState, now: float) -> Observed:
+        """Feed one reading taken at `now` (epoch seconds); `state` gives limits and owners."""
+        points = skipped = 0
+        alarms: list[Finding] = []
+        for usage in pods:
+            pod = state.get("Pod", usage.namespace, usage.name)
+            if not isinstance(pod, Pod):
+                self._warn((usage.namespace, usage.name), "pod not in the cluster state yet, usage skipped")
+                skipped += len(usage.containers)
+                continue
+            owner = state.top_owner(pod).ref
+            for c in usage.containers:
+                for metric, text in ((MEMORY, c.memory), (CPU, c.cpu)):
+                    key = SeriesKey(usage.namespace, usage.name, c.name, metric)
+                    try:
+                        value = quantity(text)
+                    except ValueError as exc:
+                        self._warn(key, f"usage skipped: {exc}")
+                        skipped += 1
+                        continue
+                    alarm = self._feed(key, pod, owner, value, now)
+                    points += 1
+                    if alarm is not None:
+                        alarms.append(alarm)
+        self._forget_gone(state)
+        return Observed(points, skipped, tuple(alarms))
+
+    def findings(self, now: float) -> tuple[Finding, ...]:
+        """The alarms raised in the last `hold_seconds`, as findings (newest alarm per series)."""
+        hold = self.settings.hold_seconds
+        for key in [k for k, a in self._alarms.items() if now - a.at > hold]:
+            del self._alarms[key]
+        return tuple(a.finding for a in self._alarms.values())
+
+    def _feed(self, key: SeriesKey, pod: Pod, owner: ObjectRef, value: float, now: float) -> Finding | None:
+        series = self._series.get(key)
+        if series is None:
+            limit = _limit(pod, key.container, key.metric)
+            settings = DetectorSettings(sensitivity=self.settings.sensitivity, limit=limit)
+            series = self._series[key] = _Series(StreamingDetector(self.settings.spec, settings), limit)
+        if now < series.last_t:
+            return None  # a clock that stepped back: wait until it passes the last point again
+        series.last_t = now
+        detection = series.detector.update(now, value)
+        if not detection.fired:
+            return None
+        finding = anomaly_finding(detection, owner, key.label())
+        self._alarms[key] = _Alarm(finding, now)
+        self._log.info(
+            "anomaly", series=key.label(), namespace=key.namespace, title=finding.title,
+            eta_seconds=detection.eta_seconds,
+        )  # fmt: skip
+        return finding
+
+    def _forget_gone(self, state: ClusterState) -> None:
+        gone = [k for k in self._series if state.get("Pod", k.namespace, k.pod) is None]
+        for key in gone:
+            del self._series[key]
+
+    def _warn(self, key: SeriesKey | tuple[str, str], problem: str) -> None:
+        if (key, problem) in self._warned:
+            return
+        self._warned.add((key, problem))
+        where = key.label() if isinstance(key, SeriesKey) else f"pod {key[1]}"
+        namespace = key.namespace if isinstance(key, SeriesKey) else key[0]
+        self._log.warning("metrics", series=where, namespace=namespace, problem=problem)
+
+
+def _limit(pod: Pod, container: str, metric: str) -> float | None:
+    """The container's limit for `metric` from the pod spec; None when unset or unreadable."""
+    spec = pod.container(container)
+    if spec is None:
+        return None
+    limits = spec.resources.get("limits")
+    text = limits.get(metric) if isinstance(limits, dict) else None
+    if text is None:
+        return None
+    try:
+        value = quantity(str(text))
+    except ValueError:
+        return None
+    return value if value > 0 else None
