@@ -22,11 +22,13 @@ from kubemedic.cluster.errors import classify
 from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
 from kubemedic.cluster.logs import pod_log
+from kubemedic.cluster.metrics_api import list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
 from kubemedic.cluster.tokenreview import ReviewedToken, review_token
 from kubemedic.domain import ClusterConnectionError
 from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
+from kubemedic.service.metrics_watch import MetricsWatch
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
 from kubemedic.state import ClusterState, KubeObject
@@ -67,8 +69,9 @@ class ClusterMonitor:
         on_change: OnChange | None = None,
         logs_cache: LogsCache | None = None,
         cache_logs: bool = True,
-        logs_deadline_s: float | None = 0.25,
+        logs_deadline_s: float | None = 0.1,
         gc_refresh_s: float | None = 60.0,
+        metrics_interval_s: float | None = None,
     ) -> None:
         self.target = target
         self.store = store
@@ -98,6 +101,9 @@ class ClusterMonitor:
         self._first_change = 0.0  # monotonic time of the first change not yet analyzed
         self.gc_refresh_s = gc_refresh_s
         self._gc_at = float("-inf")
+        # pod usage read every `metrics_interval_s` (None: not collected); anomalies join the analysis
+        self.metrics_interval_s = metrics_interval_s
+        self.metrics: MetricsWatch | None = None
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -118,6 +124,12 @@ class ClusterMonitor:
         ]
         self._by_kind = {r.info.kind: r for r in self._reflectors}
         tasks = [asyncio.create_task(r.run(stop)) for r in self._reflectors]
+        if self.metrics_interval_s is not None:
+            self.metrics = MetricsWatch(
+                lambda: list_pod_metrics(client), lambda: self.state, lambda: self.clock().timestamp(),
+                interval_s=self.metrics_interval_s, on_alarm=self._dirty.set,
+            )  # fmt: skip
+            tasks.append(asyncio.create_task(self.metrics.run(stop)))
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
@@ -237,7 +249,8 @@ class ClusterMonitor:
             else:
                 logs = await fetch_logs(client, wanted)
             state = state.with_logs(logs)
-        report = await asyncio.to_thread(lambda: scan_state(state.build_indexes()))
+        anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
+        report = await asyncio.to_thread(lambda: scan_state(state.build_indexes(), extra=anomalies))
         self.state = state
         applied = await self.store.apply_scan(self.cluster, report.findings, report.incidents, now)
         self.scans += 1

@@ -313,7 +313,7 @@ class ClusterState:
         """
         out = []
         for pod in self.pods():
-            if _plainly_healthy(pod.raw):
+            if plainly_healthy(pod.raw):
                 continue
             if pod.phase == "Succeeded":
                 continue
@@ -358,7 +358,7 @@ class ClusterState:
         return None if when is None else (self.now - when).total_seconds()
 
 
-def _plainly_healthy(raw: Mapping[str, object]) -> bool:
+def plainly_healthy(raw: Mapping[str, object]) -> bool:
     """A cheap check on the raw object: Running, Ready, not deleting, every container running, ready and
     never restarted. True only when the full check would also say healthy."""
     status = raw.get("status")

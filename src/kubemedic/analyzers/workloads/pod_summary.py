@@ -13,6 +13,7 @@ from datetime import datetime
 
 from kubemedic.domain import Evidence, ObjectRef
 from kubemedic.state import ContainerState, ContainerStatus, Pod
+from kubemedic.state.cluster_state import plainly_healthy
 from kubemedic.state.timeutil import parse_time
 
 # Pods younger than this in a normal start-up state are "starting", not failing.
@@ -62,6 +63,8 @@ class PodState:
 
 def pod_state(pod: Pod, now: datetime) -> PodState:
     """Classify a pod the way an SRE reads `kubectl get pods`, worst container first."""
+    if plainly_healthy(pod.raw):  # most pods: the cheap check on the raw object says all there is
+        return PodState(pod, "Ready", healthy=True)
     state = _classify(pod, now)
     if state.healthy:
         return state
