@@ -183,6 +183,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             debounce_s=config.debounce_s,
             on_scan=on_scan,
             on_change=timeline.observe,
+            gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (see monitor.py)
         )
 
         async def watch(term: asyncio.Event) -> None:

@@ -70,7 +70,7 @@ class ClusterMonitor:
         logs_cache: LogsCache | None = None,
         cache_logs: bool = True,
         logs_deadline_s: float | None = 0.1,
-        gc_refresh_s: float | None = 60.0,
+        gc_refresh_s: float | None = None,
         metrics_interval_s: float | None = None,
     ) -> None:
         self.target = target
@@ -177,7 +177,9 @@ class ClusterMonitor:
         A big cluster's copy is millions of long-lived objects. Left to itself, the cyclic collector
         walks all of them whenever its thresholds trip - a 200+ ms pause on 5,000 pods that the API
         feels (measured). Right after an analysis, at most every `gc_refresh_s`, collect once and
-        freeze the survivors: the automatic passes in between only walk what is newer.
+        freeze the survivors: the automatic passes in between only walk what is newer. Off unless
+        asked for (`serve` asks): the collector is process-wide, which a process running other event
+        loops (tests) should not have forced on it.
         """
         if self.gc_refresh_s is None or time.monotonic() - self._gc_at < self.gc_refresh_s:
             return
