@@ -5,12 +5,17 @@ memory working set (bytes) and its CPU (cores). Each (namespace, pod, container,
 series with its own StreamingDetector. The container's limit from the pod spec is the trend test's
 limit, so a memory leak gets an ETA to its OOM kill and a CPU climb an ETA to throttling. The points
 are stamped with the collector's clock at the reading, not the API's scrape time (which metrics-server
-rounds to seconds), so series never go back in time.
+rounds to seconds), so series never go back in time. A value exactly equal to the series' previous
+one is the same scrape read again (metrics-server serves one scrape until its next, every 15 s by
+default; polling faster re-reads it), not a new point: fed twice, it would fake a series that
+never moves and shrink the noise the detectors measure.
 
 An alarm becomes a Finding (metrics.findings) on the pod's top owner - the Deployment people name and
 fix, and the unit the correlator groups the OOMKilled finding under, so both land in one incident.
 A finding stays current for `hold_seconds` after its alarm (the detectors raise one alarm per
-anomaly, not one per point). Series of pods that left the cluster are dropped.
+anomaly, not one per point); while the series keeps heading for its limit the finding is refreshed
+with the latest ETA and held on (the first ETA of a climb is rough: the trend's window is then still
+half flat; it converges as the window fills with the climb). Series of pods that left the cluster are dropped.
 
 Unreadable usage (a quantity that is not one, a pod the state does not know yet) never stops the
 collection: the point is skipped and the reason logged once per series.
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import structlog
 
@@ -74,7 +79,7 @@ class CollectorSettings:
 
 @dataclass(frozen=True, slots=True)
 class Observed:
-    """What one reading did: points fed, points skipped (with why, logged), alarms raised."""
+    """What one reading did: new points fed, unreadable points skipped (why is logged), alarms."""
 
     points: int
     skipped: int
@@ -86,6 +91,7 @@ class _Series:
     detector: StreamingDetector
     limit: float | None
     last_t: float = -math.inf
+    last_value: float = math.nan
 
 
 @dataclass(slots=True)
@@ -134,8 +140,8 @@ class MetricsCollector:
                         self._warn(key, f"usage skipped: {exc}")
                         skipped += 1
                         continue
-                    alarm = self._feed(key, pod, owner, value, now)
-                    points += 1
+                    fed, alarm = self._feed(key, pod, owner, value, now)
+                    points += fed
                     if alarm is not None:
                         alarms.append(alarm)
         self._forget_gone(state)
@@ -148,25 +154,33 @@ class MetricsCollector:
             del self._alarms[key]
         return tuple(a.finding for a in self._alarms.values())
 
-    def _feed(self, key: SeriesKey, pod: Pod, owner: ObjectRef, value: float, now: float) -> Finding | None:
+    def _feed(
+        self, key: SeriesKey, pod: Pod, owner: ObjectRef, value: float, now: float
+    ) -> tuple[bool, Finding | None]:
         series = self._series.get(key)
         if series is None:
             limit = _limit(pod, key.container, key.metric)
             settings = DetectorSettings(sensitivity=self.settings.sensitivity, limit=limit)
             series = self._series[key] = _Series(StreamingDetector(self.settings.spec, settings), limit)
-        if now < series.last_t:
-            return None  # a clock that stepped back: wait until it passes the last point again
-        series.last_t = now
+        if now < series.last_t or value == series.last_value:
+            return False, None  # a clock that stepped back, or the same scrape read again
+        series.last_t, series.last_value = now, value
         detection = series.detector.update(now, value)
         if not detection.fired:
-            return None
+            held = self._alarms.get(key)
+            if held is not None and detection.eta_seconds is not None:
+                # Still heading for the limit: the same finding with the newer (better) ETA, held on.
+                fresh = anomaly_finding(replace(detection, fired=True), owner, key.label())
+                if fresh.id == held.finding.id:
+                    held.finding, held.at = fresh, now
+            return True, None
         finding = anomaly_finding(detection, owner, key.label())
         self._alarms[key] = _Alarm(finding, now)
         self._log.info(
             "anomaly", series=key.label(), namespace=key.namespace, title=finding.title,
             eta_seconds=detection.eta_seconds,
         )  # fmt: skip
-        return finding
+        return True, finding
 
     def _forget_gone(self, state: ClusterState) -> None:
         gone = [k for k in self._series if state.get("Pod", k.namespace, k.pod) is None]

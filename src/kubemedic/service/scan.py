@@ -24,10 +24,13 @@ def scan_state(
     load_ms: float = 0.0,
     stats: SnapshotStats | None = None,
     problems: Sequence[ParseProblem] = (),
+    extra: Sequence[Finding] = (),
 ) -> ScanReport:
+    """Analyze `state` and correlate its findings, plus `extra` ones found elsewhere (anomalies in
+    its metrics), so those join the incidents of the objects they are about."""
     options = options or ScanOptions()
     started = time.perf_counter()
-    correlated = correlate(state, run_analyzers(state))
+    correlated = correlate(state, [*run_analyzers(state), *extra])
     analysis_ms = (time.perf_counter() - started) * 1000
     findings, incidents = _filter(correlated.findings, correlated.incidents, options)
     by_sev = Counter(f.severity.value for f in findings)
