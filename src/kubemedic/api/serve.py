@@ -56,6 +56,7 @@ class ServeConfig:
     rate_burst: float = 40.0
     retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
     summary_every_s: float = 60.0
+    metrics_interval_s: float | None = 15.0  # pod usage read for anomaly detection; None = off
 
 
 class _Server(uvicorn.Server):
@@ -184,6 +185,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             on_scan=on_scan,
             on_change=timeline.observe,
             gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (see monitor.py)
+            metrics_interval_s=config.metrics_interval_s,
         )
 
         async def watch(term: asyncio.Event) -> None:

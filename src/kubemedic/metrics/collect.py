@@ -102,7 +102,10 @@ class _Alarm:
 
 @dataclass(slots=True)
 class MetricsCollector:
-    """The series bookkeeping of the metrics collection; `observe` each reading, ask `findings`."""
+    """The series bookkeeping of the metrics collection; `observe` each reading, ask `findings`.
+
+    `observe` may run in a worker thread (thousands of series cost CPU) while `findings` is asked on
+    the event loop: `findings` only reads, and takes its copy in one step."""
 
     settings: CollectorSettings = field(default_factory=CollectorSettings)
     _series: dict[SeriesKey, _Series] = field(default_factory=dict)
@@ -145,14 +148,16 @@ class MetricsCollector:
                     if alarm is not None:
                         alarms.append(alarm)
         self._forget_gone(state)
+        hold = self.settings.hold_seconds
+        for key in [k for k, a in self._alarms.items() if now - a.at > hold]:
+            del self._alarms[key]
         return Observed(points, skipped, tuple(alarms))
 
     def findings(self, now: float) -> tuple[Finding, ...]:
         """The alarms raised in the last `hold_seconds`, as findings (newest alarm per series)."""
         hold = self.settings.hold_seconds
-        for key in [k for k, a in self._alarms.items() if now - a.at > hold]:
-            del self._alarms[key]
-        return tuple(a.finding for a in self._alarms.values())
+        held = tuple(self._alarms.values())  # one C-level copy: safe while `observe` runs in a thread
+        return tuple(a.finding for a in held if now - a.at <= hold)
 
     def _feed(
         self, key: SeriesKey, pod: Pod, owner: ObjectRef, value: float, now: float

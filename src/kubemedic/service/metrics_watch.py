@@ -79,6 +79,7 @@ class MetricsWatch:
             return
         self._last_failure = ""
         self.readings += 1
-        observed = self.collector.observe(pods, state, self._clock())
+        # feeding thousands of series is CPU work: off the event loop, like the analysis
+        observed = await asyncio.to_thread(self.collector.observe, pods, state, self._clock())
         if observed.alarms and self._on_alarm is not None:
             self._on_alarm()
