@@ -158,6 +158,8 @@ def test_the_same_scrape_read_again_is_not_a_new_point() -> None:
 def test_settings_and_api_body_are_checked() -> None:
     with pytest.raises(ValueError, match="hold_seconds"):
         CollectorSettings(hold_seconds=0)
+    with pytest.raises(ValueError, match="confirm_points"):
+        CollectorSettings(confirm_points=0)
     body = {
         "items": [
             {"metadata": {"name": "a", "namespace": "n"}, "timestamp": "t",
@@ -168,3 +170,28 @@ def test_settings_and_api_body_are_checked() -> None:
     }  # fmt: skip
     assert parse_pod_metrics(body) == [PodUsage("n", "a", "t", (ContainerUsage("c", "1m", "2Ki"),))]
     assert parse_pod_metrics({"kind": "Status"}) == [] and parse_pod_metrics(None) == []
+
+
+def test_a_leak_from_the_start_is_foretold_before_each_oom_kill() -> None:
+    """Climbing since its start, the series never looks unusual to the trend test: the imminent-
+    limit rule still raises one alarm per life, about an hour (the window's span) before the kill."""
+    rng = random.Random(7)
+    collector = MetricsCollector()
+    state = _state()
+    life = 3 * 3600  # 80Mi at each start, 256Mi (the limit, the kill) 3 h later; points every 15 s
+    alarms: list[tuple[float, Finding]] = []
+    for i in range(2 * life // 15):
+        t = 15.0 * i
+        mem = 80 * MI + 176 * MI * (t % life) / life + rng.gauss(0, 1.0 * MI)
+        alarms += [(t, f) for f in collector.observe(_reading(str(int(mem))), state, T0 + t).alarms]
+    assert [round((life - t % life) / 3600, 1) for t, _ in alarms] == [1.0, 1.0], "1 h before each kill"
+    assert all(f.severity.value == "error" and "reaches the limit in 59 min" in f.message for _, f in alarms)
+
+
+def test_noise_near_its_limit_is_not_a_leak() -> None:
+    rng = random.Random(11)
+    collector = MetricsCollector()
+    state = _state()
+    for i in range(5760):  # a day of 15 s points at 230Mi +- 3 %, its limit 256Mi
+        mem = 230 * MI * (1 + rng.gauss(0, 0.03))
+        assert not collector.observe(_reading(str(int(mem))), state, T0 + 15 * i).alarms
