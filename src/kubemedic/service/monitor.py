@@ -15,6 +15,7 @@ import gc
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from kubemedic.cluster.client import ClusterTarget, make_client
@@ -72,6 +73,7 @@ class ClusterMonitor:
         logs_deadline_s: float | None = 0.1,
         gc_refresh_s: float | None = None,
         metrics_interval_s: float | None = None,
+        resolve_after_s: float = 60.0,
     ) -> None:
         self.target = target
         self.store = store
@@ -100,6 +102,9 @@ class ClusterMonitor:
         self.logs_cache = logs_cache if cache_logs else None
         self._first_change = 0.0  # monotonic time of the first change not yet analyzed
         self.gc_refresh_s = gc_refresh_s
+        # A finding not reported again is resolved after this long (at once when its object is gone):
+        # a crash loop runs for a while between crashes, and must not resolve and reopen each time.
+        self.resolve_after_s = resolve_after_s
         self._gc_at = float("-inf")
         # pod usage read every `metrics_interval_s` (None: not collected); anomalies join the analysis
         self.metrics_interval_s = metrics_interval_s
@@ -254,7 +259,14 @@ class ClusterMonitor:
         anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
         report = await asyncio.to_thread(lambda: scan_state(state.build_indexes(), extra=anomalies))
         self.state = state
-        applied = await self.store.apply_scan(self.cluster, report.findings, report.incidents, now)
+        applied = await self.store.apply_scan(
+            self.cluster,
+            report.findings,
+            report.incidents,
+            now,
+            resolve_after=timedelta(seconds=self.resolve_after_s),
+            exists=lambda kind, namespace, name: state.get(kind, namespace, name) is not None,
+        )
         self.scans += 1
         self._collect_garbage()
         if self.on_scan is not None:

@@ -9,8 +9,8 @@ keeps all of it.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -60,9 +60,24 @@ class Store:
     # ---- writing a scan ---------------------------------------------------------------------------
 
     async def apply_scan(
-        self, cluster: str, findings: Sequence[Finding], incidents: Sequence[Incident], now: datetime
+        self,
+        cluster: str,
+        findings: Sequence[Finding],
+        incidents: Sequence[Incident],
+        now: datetime,
+        *,
+        resolve_after: timedelta = timedelta(0),
+        exists: Callable[[str, str, str], bool] | None = None,
     ) -> ApplyResult:
+        """Open what is new, refresh what is seen again, resolve what is gone.
+
+        With `resolve_after`, a finding this scan did not report stays open until it has not been seen
+        for that long (a crash-looping container runs for a while between two crashes; a log read can be
+        late) - unless `exists(kind, namespace, name)` says its object is gone, which resolves it at once.
+        An incident stays open as long as its root finding does.
+        """
         current = {f.id: f for f in findings}
+        held: set[str] = set()
         opened: list[str] = []
         updated: list[str] = []
         resolved: list[str] = []
@@ -89,6 +104,11 @@ class Store:
                     updated.append(fid)
             for fid, row in rows.items():
                 if fid not in current and row.status == "open":
+                    recent = utc(row.last_seen) or row.last_seen
+                    alive = exists is None or exists(row.kind, row.namespace, row.name)
+                    if resolve_after and recent > now - resolve_after and alive:
+                        held.add(fid)  # not reported this time: give it the grace period
+                        continue
                     row.status, row.resolved_at = "resolved", now
                     resolved.append(fid)
                     session.add(_timeline(cluster, _finding_of(row), now, "finding-resolved"))
@@ -99,7 +119,7 @@ class Store:
                     .values(last_seen=now, occurrences=FindingRow.occurrences + 1)
                     .execution_options(synchronize_session=False)
                 )
-            await self._apply_incidents(session, cluster, incidents, now)
+            await self._apply_incidents(session, cluster, incidents, now, held)
         return ApplyResult(tuple(opened), tuple(updated), tuple(resolved))
 
     async def _rows_to_touch(
@@ -111,7 +131,12 @@ class Store:
         return {row.id: row for row in (await session.scalars(query)).all()}
 
     async def _apply_incidents(
-        self, session: AsyncSession, cluster: str, incidents: Sequence[Incident], now: datetime
+        self,
+        session: AsyncSession,
+        cluster: str,
+        incidents: Sequence[Incident],
+        now: datetime,
+        held: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         current = {i.id: i for i in incidents}
         query = select(IncidentRow).where(
@@ -132,7 +157,7 @@ class Store:
             row.root_cause_finding_id, row.body = incident.root_cause_finding_id, incident_body(incident)
             row.status, row.last_seen, row.resolved_at = "open", now, None
         for iid, row in rows.items():
-            if iid not in current and row.status == "open":
+            if iid not in current and row.status == "open" and row.root_cause_finding_id not in held:
                 row.status, row.resolved_at = "resolved", now
 
     # ---- reading ------------------------------------------------------------------------------------

@@ -53,6 +53,38 @@ async def test_scan_lifecycle_open_refresh_resolve_reopen(store_url: str) -> Non
         assert [e.type for e in history] == ["finding-opened", "finding-resolved", "finding-opened"]
 
 
+async def test_a_finding_missed_briefly_stays_open_unless_its_object_is_gone(store_url: str) -> None:
+    """Between two crashes a crash loop is not reported: within the grace period it stays one open
+    finding (no resolve/reopen pair on the stream); gone longer, or its object deleted, it resolves."""
+    a, b = finding("api"), finding("web", category="probe")
+    grace = timedelta(seconds=60)
+    everything_exists = lambda kind, namespace, name: True  # noqa: E731
+    async with open_store(store_url) as store:
+        await store.apply_scan("prod", [a, b], [], T0)
+        held = await store.apply_scan(
+            "prod", [a], [], T0 + timedelta(seconds=30), resolve_after=grace, exists=everything_exists
+        )
+        assert held.resolved == () and held.opened == ()
+        back = await store.apply_scan("prod", [a, b], [], T0 + timedelta(seconds=45), resolve_after=grace)
+        assert back.opened == (), "seen again within the grace: it never closed"
+        stored = await store.finding("prod", b.id)
+        assert stored is not None and stored.status == "open"
+        later = await store.apply_scan(
+            "prod", [a], [], T0 + timedelta(seconds=200), resolve_after=grace, exists=everything_exists
+        )
+        assert later.resolved == (b.id,), "missing for longer than the grace: resolved"
+        await store.apply_scan("prod", [a, b], [], T0 + timedelta(seconds=210), resolve_after=grace)
+        deleted = await store.apply_scan(
+            "prod",
+            [a],
+            [],
+            T0 + timedelta(seconds=215),
+            resolve_after=grace,
+            exists=lambda kind, namespace, name: name != "web",
+        )
+        assert deleted.resolved == (b.id,), "its object was deleted: resolved at once"
+
+
 async def test_restart_keeps_history_and_never_duplicates(store_url: str) -> None:
     a = finding("api")
     async with open_store(store_url) as store:
