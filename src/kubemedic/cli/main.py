@@ -262,6 +262,13 @@ def serve(
         typer.Option("--rate-limit", help="Requests per second per API key or client IP (0 = unlimited)."),
     ] = 20.0,
     rate_burst: Annotated[float, typer.Option("--rate-burst", help="Requests allowed in a burst.")] = 40.0,
+    metrics_interval: Annotated[
+        float,
+        typer.Option(
+            "--metrics-interval",
+            help="Seconds between reads of pod metrics (metrics.k8s.io) for anomaly detection; 0 = off.",
+        ),
+    ] = 15.0,
     replica_id: Annotated[
         str | None,
         typer.Option("--replica-id", help="This replica's name in leases and logs (default: host-pid)."),
@@ -302,6 +309,7 @@ def serve(
         retention_hours=settings.retention_hours,
         rate_limit=rate_limit,
         rate_burst=rate_burst,
+        metrics_interval_s=metrics_interval if metrics_interval > 0 else None,
     )
     from kubemedic.logging_setup import configure
 
