@@ -23,3 +23,13 @@ class PodUsage:
     name: str
     timestamp: str  # when the metrics were scraped (RFC 3339), "" when not given
     containers: tuple[ContainerUsage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeUsage:
+    """What metrics.k8s.io says a node uses right now (NodeMetrics), quantities as sent."""
+
+    name: str
+    timestamp: str
+    cpu: str
+    memory: str
