@@ -18,6 +18,7 @@ from kubemedic.cli.ask import ask as ask_command
 from kubemedic.cli.ask import explain as explain_command
 from kubemedic.cli.common import EXIT_FAIL_ON, EXIT_OK, DbOption, clock, die, store_url
 from kubemedic.cli.kb import kb_app
+from kubemedic.cli.top import top_app
 from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
 from kubemedic.report import render_table, to_json, to_markdown, to_yaml
 from kubemedic.service.models import ScanOptions, ScanReport
@@ -333,6 +334,7 @@ app.add_typer(anomaly_app, name="anomaly")
 app.command("explain")(explain_command)
 app.command("ask")(ask_command)
 app.add_typer(kb_app, name="kb")
+app.add_typer(top_app, name="top")
 
 
 def main() -> None:
