@@ -17,6 +17,7 @@ from kubemedic.cli.apikey import apikey_app
 from kubemedic.cli.ask import ask as ask_command
 from kubemedic.cli.ask import explain as explain_command
 from kubemedic.cli.common import EXIT_FAIL_ON, EXIT_OK, DbOption, clock, die, store_url
+from kubemedic.cli.dataset import dataset_app
 from kubemedic.cli.kb import kb_app
 from kubemedic.cli.top import top_app
 from kubemedic.domain import ClusterConnectionError, InputError, Severity, SnapshotError
@@ -335,6 +336,7 @@ app.command("explain")(explain_command)
 app.command("ask")(ask_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(top_app, name="top")
+app.add_typer(dataset_app, name="dataset")
 
 
 def main() -> None:
