@@ -84,6 +84,10 @@ SUMMARY_COLUMNS = (
     "findings_by_severity",
     "top_findings",
 )
+TIME_COLUMNS = frozenset({"at", "first_seen", "last_seen", "resolved_at"})
+INT_COLUMNS = frozenset(
+    {"occurrences", "nodes_ready", "nodes_total", "pods_ready", "pods_total", "restarts", "incidents_open"}
+)
 NOT_INCLUDED = (
     "metric series (CPU, memory, ...): kubemedic does not store metric series yet",
     "finding bodies (message, evidence, remediation): use the findings API for those",
@@ -427,16 +431,19 @@ class _CsvSink:
 
 
 class _ParquetSink:
-    """Parquet through pyarrow (an optional install), one row group per BATCH rows; types inferred."""
+    """Parquet through pyarrow (an optional install), one row group per BATCH rows.
+
+    The schema is fixed up front from the column names (times as UTC timestamps, counts as int64, the
+    rest strings), so a column that is empty in the first batch (resolved_at) cannot change type later.
+    """
 
     def __init__(self, path: Path, columns: Sequence[str]) -> None:
-        self._pa: Any = importlib.import_module("pyarrow")
-        self._pq: Any = importlib.import_module("pyarrow.parquet")
-        self._path = path
+        pa: Any = importlib.import_module("pyarrow")
+        self._pa = pa
         self._columns = tuple(columns)
+        self._schema: Any = pa.schema([(c, _arrow_type(pa, c)) for c in self._columns])
+        self._writer: Any = importlib.import_module("pyarrow.parquet").ParquetWriter(str(path), self._schema)
         self._batch: list[Sequence[Cell]] = []
-        self._writer: Any = None
-        self._schema: Any = None
 
     def write(self, cells: Sequence[Cell]) -> None:
         self._batch.append(cells)
@@ -444,17 +451,10 @@ class _ParquetSink:
             self._flush()
 
     def _flush(self) -> None:
-        if not self._batch and self._writer is not None:
-            return
-        data = {c: [row[i] for row in self._batch] for i, c in enumerate(self._columns)}
-        if self._schema is None:
-            table = self._pa.table(data)
-            self._schema = table.schema
-            self._writer = self._pq.ParquetWriter(str(self._path), self._schema)
-        else:
-            table = self._pa.table(data, schema=self._schema)
-        self._writer.write_table(table)
-        self._batch = []
+        if self._batch:
+            data = {c: [row[i] for row in self._batch] for i, c in enumerate(self._columns)}
+            self._writer.write_table(self._pa.table(data, schema=self._schema))
+            self._batch = []
 
     def __enter__(self) -> _ParquetSink:
         return self
@@ -462,9 +462,16 @@ class _ParquetSink:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._flush()
-        if self._writer is not None:
+        try:
+            self._flush()
+        finally:
             self._writer.close()
+
+
+def _arrow_type(pa: Any, column: str) -> Any:
+    if column in TIME_COLUMNS:
+        return pa.timestamp("us", tz="UTC")
+    return pa.int64() if column in INT_COLUMNS else pa.string()
 
 
 def _open_sink(fmt: str, path: Path, columns: Sequence[str]) -> _Sink:

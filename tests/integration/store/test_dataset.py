@@ -248,5 +248,10 @@ async def test_parquet_round_trip_when_pyarrow_is_installed(tmp_path: Path) -> N
     async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as store:
         await fill(store)
         await export_dataset(store, ExportOptions(out, format="parquet"), now=NOW)
-    table = pq.read_table(out / "timeline.parquet")
-    assert table.num_rows == 11 and table.column_names[-1] == "label"
+    timeline = pq.read_table(out / "timeline.parquet")
+    assert timeline.num_rows == 11 and timeline.column_names[-1] == "label"
+    assert timeline.column("label").to_pylist()[:3] == ["", "crash-loop", "crash-loop"]
+    findings = pq.read_table(out / "findings.parquet")
+    assert str(findings.schema.field("resolved_at").type) == "timestamp[us, tz=UTC]"  # even when all empty
+    assert findings.column("resolved_at").to_pylist() == [None, None]
+    assert findings.column("occurrences").to_pylist() == [2, 1]
