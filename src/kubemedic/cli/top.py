@@ -21,6 +21,8 @@ from kubemedic.cli.common import clock, die
 from kubemedic.domain import ClusterConnectionError, InputError
 from kubemedic.service.top import ContainerTop, MetricsUnavailableError, NodeTop, SortBy, TopReading
 
+PIPE_WIDTH = 1000  # columns for a table written to a pipe: never wrap or cut a row
+
 top_app = typer.Typer(help="Current CPU and memory use against requests/limits, with what is wrong.")
 
 
@@ -164,4 +166,5 @@ def _table(table: Table, has_rows: bool, empty: str) -> None:
     if not has_rows:
         Console(stderr=True, soft_wrap=True).print(empty, highlight=False)
         return
-    Console().print(table)
+    # like kubectl: a pipe or file gets whole lines, a terminal gets its own width
+    Console(width=None if sys.stdout.isatty() else PIPE_WIDTH).print(table)

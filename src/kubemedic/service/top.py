@@ -97,49 +97,68 @@ def pod_rows(
     sort_by: SortBy | None = None,
 ) -> tuple[ContainerTop, ...]:
     """A row per container with metrics, joined with its pod's spec (when the pod is in `state`)
-    and with the findings about the pod or its owners. Sorted by namespace and pod, or by usage
+    and with the findings about the pod or its owners, plus rows without usage for running pods
+    with no metrics but with findings. Sorted by namespace and pod, or by usage
     (highest first) with `sort_by`."""
     by_object = _findings_by_object(findings)
     rows: list[ContainerTop] = []
+    measured: set[tuple[str, str]] = set()
     for pod_usage in usage:
         if namespaces is not None and pod_usage.namespace not in namespaces:
             continue
+        measured.add((pod_usage.namespace, pod_usage.name))
         pod = state.get("Pod", pod_usage.namespace, pod_usage.name)
         anomaly = _anomaly(by_object, _chain(state, pod)) if pod is not None else ""
         for c in pod_usage.containers:
-            resources = _resources(pod, c.name)
-            cpu = _milli(c.cpu)
-            memory = _mib(c.memory)
-            cpu_req, cpu_lim = (
-                _milli(_get(resources, "requests", "cpu")),
-                _milli(_get(resources, "limits", "cpu")),
-            )
-            mem_req = _mib(_get(resources, "requests", "memory"))
-            mem_lim = _mib(_get(resources, "limits", "memory"))
-            rows.append(
-                ContainerTop(
-                    pod_usage.namespace,
-                    pod_usage.name,
-                    c.name,
-                    cpu,
-                    memory,
-                    cpu_req,
-                    cpu_lim,
-                    mem_req,
-                    mem_lim,
-                    _pct(cpu, cpu_req),
-                    _pct(cpu, cpu_lim),
-                    _pct(memory, mem_req),
-                    _pct(memory, mem_lim),
-                    anomaly,
-                )
-            )
+            rows.append(_row(pod_usage.namespace, pod_usage.name, c.name, pod, c.cpu, c.memory, anomaly))
+    # a pod in trouble often has no metrics (crash-looping, OOM-killed a moment ago): it is exactly
+    # the one to show, so it gets rows without usage rather than vanishing as in `kubectl top`
+    for pod in state.pods():
+        if (pod.namespace, pod.name) in measured or pod.is_finished:
+            continue
+        if namespaces is not None and pod.namespace not in namespaces:
+            continue
+        anomaly = _anomaly(by_object, _chain(state, pod))
+        if anomaly:
+            rows.extend(_row(pod.namespace, pod.name, c.name, pod, "", "", anomaly) for c in pod.containers())
     rows.sort(key=lambda r: (r.namespace, r.pod, r.container))
     if sort_by is SortBy.cpu:
         rows.sort(key=lambda r: -(r.cpu_m or 0.0))
     elif sort_by is SortBy.memory:
         rows.sort(key=lambda r: -(r.memory_mi or 0.0))
     return tuple(rows)
+
+
+def _row(
+    namespace: str,
+    pod_name: str,
+    container: str,
+    pod: KubeObject | None,
+    cpu_text: str,
+    memory_text: str,
+    anomaly: str,
+) -> ContainerTop:
+    """One container's row: usage quantities ("" when unmeasured) against its pod spec's resources."""
+    resources = _resources(pod, container)
+    cpu, memory = _milli(cpu_text), _mib(memory_text)
+    cpu_req, cpu_lim = _milli(_get(resources, "requests", "cpu")), _milli(_get(resources, "limits", "cpu"))
+    mem_req, mem_lim = _mib(_get(resources, "requests", "memory")), _mib(_get(resources, "limits", "memory"))
+    return ContainerTop(
+        namespace,
+        pod_name,
+        container,
+        cpu,
+        memory,
+        cpu_req,
+        cpu_lim,
+        mem_req,
+        mem_lim,
+        _pct(cpu, cpu_req),
+        _pct(cpu, cpu_lim),
+        _pct(memory, mem_req),
+        _pct(memory, mem_lim),
+        anomaly,
+    )
 
 
 def node_rows(

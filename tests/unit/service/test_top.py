@@ -51,6 +51,18 @@ def test_an_oom_killed_pod_shows_the_analyzers_oom_finding() -> None:
     rows = pod_rows(state, [_usage("jobs", pod_name, ("worker", "5m", "250Mi"))], findings)
     assert "OOMKilled" in rows[0].anomaly
     assert rows[0].memory_limit_pct == round(250 / 256 * 100, 1)
+    # between kills the pod has no metrics: it still gets a row, usage unknown, the OOM named
+    (unmeasured,) = pod_rows(state, [], findings)
+    assert (unmeasured.pod, unmeasured.container) == (pod_name, "worker")
+    assert unmeasured.memory_mi is None and unmeasured.memory_limit_pct is None
+    assert unmeasured.memory_limit_mi == 256.0
+    assert "OOMKilled" in unmeasured.anomaly
+
+
+def test_pods_without_metrics_and_without_findings_or_finished_are_not_listed() -> None:
+    state = f.state(f.pod("quiet", "x"), f.pod("done", "x", phase="Failed", statuses=[]))
+    findings = [Finding(ObjectRef("Pod", "x", "done"), Severity.ERROR, "job", "done failed", "m")]
+    assert pod_rows(state, [], findings) == ()
 
 
 def test_anomaly_findings_on_the_workload_reach_its_pods_and_info_is_left_out() -> None:
