@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kubemedic import __version__
@@ -193,9 +193,9 @@ async def export_dataset(store: Store, options: ExportOptions, *, now: datetime)
 # ---- queries: each table filtered by cluster and time window, in a stable order -----------------------
 
 
-def _findings_query(o: ExportOptions) -> Select[FindingRow]:
+def _findings_query(o: ExportOptions) -> Select[Any]:
     """Findings whose life overlaps [since, until): opened before until, not resolved before since."""
-    query = select(FindingRow).order_by(FindingRow.first_seen, FindingRow.cluster, FindingRow.id)
+    query = select(FindingRow.__table__).order_by(FindingRow.first_seen, FindingRow.cluster, FindingRow.id)
     if o.cluster is not None:
         query = query.where(FindingRow.cluster == o.cluster)
     if o.until is not None:
@@ -205,8 +205,10 @@ def _findings_query(o: ExportOptions) -> Select[FindingRow]:
     return query
 
 
-def _incidents_query(o: ExportOptions) -> Select[IncidentRow]:
-    query = select(IncidentRow).order_by(IncidentRow.first_seen, IncidentRow.cluster, IncidentRow.id)
+def _incidents_query(o: ExportOptions) -> Select[Any]:
+    query = select(IncidentRow.__table__).order_by(
+        IncidentRow.first_seen, IncidentRow.cluster, IncidentRow.id
+    )
     if o.cluster is not None:
         query = query.where(IncidentRow.cluster == o.cluster)
     if o.until is not None:
@@ -216,9 +218,9 @@ def _incidents_query(o: ExportOptions) -> Select[IncidentRow]:
     return query
 
 
-def _timeline_query(o: ExportOptions) -> Select[TimelineRow]:
+def _timeline_query(o: ExportOptions) -> Select[Any]:
     """Entries in the window, plus earlier finding openings/resolutions (they say what was open at since)."""
-    query = select(TimelineRow).order_by(TimelineRow.at, TimelineRow.seq)
+    query = select(TimelineRow.__table__).order_by(TimelineRow.at, TimelineRow.seq)
     if o.cluster is not None:
         query = query.where(TimelineRow.cluster == o.cluster)
     if o.until is not None:
@@ -228,8 +230,8 @@ def _timeline_query(o: ExportOptions) -> Select[TimelineRow]:
     return query
 
 
-def _summaries_query(o: ExportOptions) -> Select[SummaryRow]:
-    query = select(SummaryRow).order_by(SummaryRow.at, SummaryRow.seq)
+def _summaries_query(o: ExportOptions) -> Select[Any]:
+    query = select(SummaryRow.__table__).order_by(SummaryRow.at, SummaryRow.seq)
     if o.cluster is not None:
         query = query.where(SummaryRow.cluster == o.cluster)
     if o.until is not None:
@@ -240,10 +242,11 @@ def _summaries_query(o: ExportOptions) -> Select[SummaryRow]:
 
 
 async def _rows(conn: AsyncSession, query: Select[Any]) -> AsyncIterator[Any]:
-    """ORM rows in batches from a server-side cursor: the table is never loaded whole."""
-    result = await conn.stream_scalars(query.execution_options(yield_per=BATCH))
-    async for row in result:
-        yield row
+    """Plain rows (no ORM objects: 2x faster) in batches from a server-side cursor: never the whole table."""
+    result = await conn.stream(query.execution_options(yield_per=BATCH))
+    async for batch in result.partitions(BATCH):  # one hop to the database driver per batch, not per row
+        for row in batch:
+            yield row
 
 
 async def _copy(
@@ -269,7 +272,7 @@ async def _copy(
 # ---- rows to cells ------------------------------------------------------------------------------------
 
 
-def _finding(r: FindingRow) -> tuple[Cell, ...]:
+def _finding(r: Row[Any]) -> tuple[Cell, ...]:
     return (
         r.id,
         r.cluster,
@@ -288,7 +291,7 @@ def _finding(r: FindingRow) -> tuple[Cell, ...]:
     )
 
 
-def _incident(r: IncidentRow) -> tuple[Cell, ...]:
+def _incident(r: Row[Any]) -> tuple[Cell, ...]:
     ids = r.body.get("finding_ids", []) if isinstance(r.body, dict) else []
     return (
         r.id,
@@ -305,7 +308,7 @@ def _incident(r: IncidentRow) -> tuple[Cell, ...]:
     )
 
 
-def _summary(r: SummaryRow) -> tuple[Cell, ...]:
+def _summary(r: Row[Any]) -> tuple[Cell, ...]:
     body = r.body if isinstance(r.body, dict) else {}
     return (
         utc(r.at),
@@ -362,11 +365,11 @@ class _Labeller:
         self._since = since
         self.labelled = 0
 
-    def keep(self, r: TimelineRow) -> bool:
+    def keep(self, r: Row[Any]) -> bool:
         """Earlier lifecycle entries are read only to know what was open when the window starts."""
         return self._since is None or (utc(r.at) or r.at) >= self._since
 
-    def row(self, r: TimelineRow) -> tuple[Cell, ...]:
+    def row(self, r: Row[Any]) -> tuple[Cell, ...]:
         at = utc(r.at) or r.at
         key = (r.cluster, r.kind, r.namespace, r.name)
         data = r.data if isinstance(r.data, dict) else {}
