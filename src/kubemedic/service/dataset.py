@@ -166,21 +166,27 @@ async def export_dataset(store: Store, options: ExportOptions, *, now: datetime)
     check_options(options)
     options.directory.mkdir(parents=True, exist_ok=True)
     files: list[TableFile] = []
-    async with AsyncSession(store.engine) as conn:
+    async with AsyncSession(store.engine) as session:
         files.append(
-            await _copy(conn, options, "findings", FINDING_COLUMNS, _findings_query(options), _finding)
+            await _copy(session, options, "findings", FINDING_COLUMNS, _findings_query(options), _finding)
         )
         files.append(
-            await _copy(conn, options, "incidents", INCIDENT_COLUMNS, _incidents_query(options), _incident)
+            await _copy(session, options, "incidents", INCIDENT_COLUMNS, _incidents_query(options), _incident)
         )
-        spans = await _finding_spans(conn, options)
+        spans = await _finding_spans(session, options)
         labeller = _Labeller(spans, options.since)
         timeline = await _copy(
-            conn, options, "timeline", TIMELINE_COLUMNS, _timeline_query(options), labeller.row, labeller.keep
+            session,
+            options,
+            "timeline",
+            TIMELINE_COLUMNS,
+            _timeline_query(options),
+            labeller.row,
+            labeller.keep,
         )
         files.append(timeline)
         files.append(
-            await _copy(conn, options, "summaries", SUMMARY_COLUMNS, _summaries_query(options), _summary)
+            await _copy(session, options, "summaries", SUMMARY_COLUMNS, _summaries_query(options), _summary)
         )
     result = ExportResult(
         options.directory, tuple(files), labeller.labelled, options.directory / "dataset.json"
@@ -241,16 +247,16 @@ def _summaries_query(o: ExportOptions) -> Select[Any]:
     return query
 
 
-async def _rows(conn: AsyncSession, query: Select[Any]) -> AsyncIterator[Any]:
+async def _rows(session: AsyncSession, query: Select[Any]) -> AsyncIterator[Any]:
     """Plain rows (no ORM objects: 2x faster) in batches from a server-side cursor: never the whole table."""
-    result = await conn.stream(query.execution_options(yield_per=BATCH))
+    result = await session.stream(query.execution_options(yield_per=BATCH))
     async for batch in result.partitions(BATCH):  # one hop to the database driver per batch, not per row
         for row in batch:
             yield row
 
 
 async def _copy(
-    conn: AsyncSession,
+    session: AsyncSession,
     options: ExportOptions,
     name: str,
     columns: tuple[str, ...],
@@ -261,7 +267,7 @@ async def _copy(
     path = options.directory / f"{name}.{options.format}"
     rows = 0
     with _open_sink(options.format, path, columns) as sink:
-        async for row in _rows(conn, query):
+        async for row in _rows(session, query):
             cells = to_cells(row)
             if keep(row):
                 sink.write(cells)
@@ -341,9 +347,9 @@ class _Span:
         return self.first_seen <= at and (self.resolved_at is None or at < self.resolved_at)
 
 
-async def _finding_spans(conn: AsyncSession, options: ExportOptions) -> dict[ObjectKey, list[_Span]]:
+async def _finding_spans(session: AsyncSession, options: ExportOptions) -> dict[ObjectKey, list[_Span]]:
     spans: dict[ObjectKey, list[_Span]] = {}
-    async for r in _rows(conn, _findings_query(options)):
+    async for r in _rows(session, _findings_query(options)):
         first = utc(r.first_seen) or r.first_seen
         spans.setdefault((r.cluster, r.kind, r.namespace, r.name), []).append(
             _Span(r.id, r.category, first, utc(r.resolved_at))

@@ -230,6 +230,8 @@ def test_cli_exports_and_refuses_bad_input(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "must be before --until" in bad.output
     bad = runner.invoke(app, ["dataset", "export", "-o", str(tmp_path / "x"), "--db", db, "--format", "xls"])
     assert bad.exit_code == 2 and "--format 'xls'" in bad.output
+    bad = runner.invoke(app, ["dataset", "export", "-o", str(tmp_path / "x"), "--db", "mysql://h/db"])
+    assert bad.exit_code == 2 and "mysql" in bad.output
     assert not (tmp_path / "x").exists(), "nothing is written when the input is refused"
 
 
