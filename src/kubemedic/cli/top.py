@@ -39,6 +39,14 @@ KubeconfigOption = Annotated[
 ]
 SortOption = Annotated[SortBy | None, typer.Option("--sort-by", help="Highest usage first: cpu or memory.")]
 OutputOption = Annotated[TopOutput, typer.Option("--output", "-o", help="Output format.")]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Also show the open anomaly findings `kubemedic serve` stored in this database "
+        "(memory climbing to a limit, ...).",
+    ),
+]
 
 
 @top_app.command("pods")
@@ -54,6 +62,7 @@ def top_pods(
     kubeconfig: KubeconfigOption = None,
     sort_by: SortOption = None,
     output: OutputOption = TopOutput.table,
+    db: StoreOption = None,
 ) -> None:
     """Per container: CPU (m) and memory (Mi) used, % of request and of limit, and ANOMALY.
 
@@ -62,7 +71,7 @@ def top_pods(
     if namespace and all_namespaces:
         die("--namespace and --all-namespaces are exclusive")
     names = frozenset(n.strip() for v in namespace or [] for n in v.split(",") if n.strip()) or None
-    reading = _read(context, kubeconfig, namespaces=names, nodes=False, sort_by=sort_by)
+    reading = _read(context, kubeconfig, namespaces=names, nodes=False, sort_by=sort_by, db=db)
     if output is TopOutput.json:
         _json(reading, "pods", [asdict(r) for r in reading.pods])
         return
@@ -82,12 +91,13 @@ def top_nodes(
     kubeconfig: KubeconfigOption = None,
     sort_by: SortOption = None,
     output: OutputOption = TopOutput.table,
+    db: StoreOption = None,
 ) -> None:
     """Per node: CPU (m) and memory (Mi) used and % of allocatable; NotReady/pressure flagged.
 
     Exit codes: 0 done, 2 metrics-server missing, cluster unreadable or bad option.
     """
-    reading = _read(context, kubeconfig, namespaces=None, nodes=True, sort_by=sort_by)
+    reading = _read(context, kubeconfig, namespaces=None, nodes=True, sort_by=sort_by, db=db)
     if output is TopOutput.json:
         _json(reading, "nodes", [asdict(r) for r in reading.nodes])
         return
@@ -107,13 +117,16 @@ def _read(
     namespaces: frozenset[str] | None,
     nodes: bool,
     sort_by: SortBy | None,
+    db: str | None,
 ) -> TopReading:
     from kubemedic.cluster.client import ClusterTarget
     from kubemedic.service.top import read_top_sync
 
     target = ClusterTarget(kubeconfig=kubeconfig, context=context)
     try:
-        return read_top_sync(target, clock=clock, namespaces=namespaces, nodes=nodes, sort_by=sort_by)
+        return read_top_sync(
+            target, clock=clock, namespaces=namespaces, nodes=nodes, sort_by=sort_by, store_url=db
+        )
     except MetricsUnavailableError as exc:
         die(str(exc))
     except ClusterConnectionError as exc:

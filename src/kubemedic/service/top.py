@@ -21,15 +21,17 @@ from lightkube import ApiError
 from kubemedic.cluster.client import ClusterTarget, make_client
 from kubemedic.cluster.errors import classify
 from kubemedic.cluster.metrics_api import list_node_metrics, list_pod_metrics
-from kubemedic.domain import ClusterConnectionError, Finding, ObjectRef, Severity
+from kubemedic.domain import ClusterConnectionError, Finding, InputError, ObjectRef, Severity
 from kubemedic.metrics.quantity import quantity
 from kubemedic.service.live import Clock, load_live
 from kubemedic.service.scan import scan_state
 from kubemedic.state import ClusterState
 from kubemedic.state.objects import KubeObject, as_map
 from kubemedic.state.usage import NodeUsage, PodUsage
+from kubemedic.store import Store
 
 MIB = 2.0**20
+STORE_PAGES = 20  # at most 20,000 open anomaly findings are read from a store
 NODE_PRESSURES = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
 
 
@@ -285,8 +287,11 @@ async def read_top(
     namespaces: frozenset[str] | None = None,
     nodes: bool = False,
     sort_by: SortBy | None = None,
+    store_url: str | None = None,
 ) -> TopReading:
-    """Read metrics, objects and findings from a live cluster and join them.
+    """Read metrics, objects and findings from a live cluster and join them; with `store_url`,
+    also the open anomaly findings a `kubemedic serve` stored for this cluster (its detectors
+    need a history of readings that one `top` does not have).
 
     Raises MetricsUnavailableError when metrics.k8s.io answers 404/503 (no metrics-server),
     ClusterConnectionError when the cluster cannot be read, InputError for a bad kubeconfig.
@@ -310,7 +315,9 @@ async def read_top(
     finally:
         await client.close()
     live = await load_live(target, clock=clock, namespaces=None if nodes else namespaces, with_logs=False)
-    findings = scan_state(live.state).findings
+    findings = list(scan_state(live.state).findings)
+    if store_url is not None:
+        findings += await stored_anomalies(store_url, cluster)
     if nodes:
         return TopReading(cluster, (), node_rows(live.state, node_usage, findings, sort_by=sort_by))
     rows = pod_rows(live.state, pod_usage, findings, namespaces=namespaces, sort_by=sort_by)
@@ -324,5 +331,32 @@ def read_top_sync(
     namespaces: frozenset[str] | None = None,
     nodes: bool = False,
     sort_by: SortBy | None = None,
+    store_url: str | None = None,
 ) -> TopReading:
-    return asyncio.run(read_top(target, clock=clock, namespaces=namespaces, nodes=nodes, sort_by=sort_by))
+    return asyncio.run(
+        read_top(
+            target, clock=clock, namespaces=namespaces, nodes=nodes, sort_by=sort_by, store_url=store_url
+        )
+    )
+
+
+async def stored_anomalies(url: str, cluster: str) -> list[Finding]:
+    """The open `anomaly` findings stored for `cluster`. Raises InputError for a bad URL or a
+    database that cannot be read (the message names the database, not its credentials)."""
+    out: list[Finding] = []
+    cursor: str | None = None
+    try:
+        async with Store.open(url) as store:
+            for _ in range(STORE_PAGES):
+                page = await store.findings(
+                    cluster=cluster, category="anomaly", status="open", limit=1000, cursor=cursor
+                )
+                out += [s.finding for s in page.items]
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+    except InputError:
+        raise
+    except Exception as exc:  # boundary: a store that cannot be read is the user's input to fix
+        raise InputError(f"cannot read anomalies from the store: {type(exc).__name__}: {exc}") from exc
+    return out

@@ -5,6 +5,7 @@ no cluster) end with exit 2 and a message saying which."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -12,14 +13,17 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kubemedic.domain import Finding, ObjectRef, Severity
 from kubemedic.sim.config import SimConfig
 from kubemedic.sim.testing import SimHandle, running_sim
+from kubemedic.store import Store
 
 pytestmark = pytest.mark.integration
 SETTLE_TIMEOUT_S = 40.0
@@ -160,3 +164,38 @@ def test_unreachable_cluster_is_the_connection_error_with_exit_2(tmp_path: Path)
     proc = top(kubeconfig, "pods", "-A")
     assert proc.returncode == 2
     assert "cannot read the cluster (unreachable)" in " ".join(proc.stderr.split())
+
+
+def test_db_adds_the_open_anomalies_serve_stored_for_the_cluster(sim: SimHandle, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kubemedic.db'}"
+    leak = Finding(
+        ObjectRef("Deployment", "analytics", "report-worker", cluster="kubemedic-sim"),
+        Severity.ERROR,
+        "anomaly",
+        "memory of report-worker climbing to its 256Mi limit",
+        "m",
+    )
+    elsewhere = Finding(
+        ObjectRef("Deployment", "analytics", "report-worker", cluster="other-cluster"),
+        Severity.ERROR,
+        "anomaly",
+        "an anomaly of another cluster",
+        "m",
+    )
+
+    async def plant() -> None:
+        async with Store.open(url) as store:
+            await store.apply_scan("kubemedic-sim", [leak], [], datetime.now(UTC))
+            await store.apply_scan("other-cluster", [elsewhere], [], datetime.now(UTC))
+
+    asyncio.run(plant())
+    _worker_row(sim, measured=False)
+    proc = top(sim.kubeconfig, "pods", "-n", "analytics", "-o", "json", "--db", url)
+    assert proc.returncode == 0, proc.stderr
+    (row,) = [r for r in json.loads(proc.stdout)["pods"] if r["container"] == "report-worker"]
+    assert "memory of report-worker climbing to its 256Mi limit" in row["anomaly"]
+    assert "another cluster" not in row["anomaly"]
+
+    bad = top(sim.kubeconfig, "pods", "--db", "mysql://nope/x")
+    assert bad.returncode == 2
+    assert "not supported" in bad.stderr
