@@ -101,6 +101,9 @@ class Processes:
                 proc.kill()
 
 
+SERVE_EXTRA: list[str] = []  # more `kubemedic serve` options, from the command line
+
+
 def start(tmp: Path, pods: int, churn: float, db: str, redis: str = "") -> Processes:
     sim_port, port = free_port(), free_port()
     kubeconfig = tmp / "kubeconfig"
@@ -116,7 +119,15 @@ def start(tmp: Path, pods: int, churn: float, db: str, redis: str = "") -> Proce
     wait_for(lambda: kubeconfig.exists() and httpx.get(f"{sim_url}/version", timeout=2), 120, "the sim")
     serve_argv = ["serve", "--kubeconfig", str(kubeconfig), "--db", db, "--port", str(port)]
     serve = subprocess.Popen(
-        [*kube, *serve_argv, "--dev", "--rate-limit", "0", *(["--redis", redis] if redis else [])],
+        [
+            *kube,
+            *serve_argv,
+            "--dev",
+            "--rate-limit",
+            "0",
+            *(["--redis", redis] if redis else []),
+            *SERVE_EXTRA,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=(tmp / "serve.log").open("wb"),
     )
@@ -401,7 +412,11 @@ def main() -> None:
         help="also run a second replica (PostgreSQL + Redis) and load its store reads",
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--metrics-interval", type=float, default=15.0, help="serve's pod metrics reads (0 = off)"
+    )
     args = parser.parse_args()
+    SERVE_EXTRA.extend(["--metrics-interval", str(args.metrics_interval)])
     backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = [run_one(args, b) for b in backends]
     if args.json:
