@@ -19,6 +19,8 @@ from kubemedic.metrics.quantity import quantity
 from kubemedic.state import ClusterState
 from kubemedic.state.usage import ContainerUsage, PodUsage
 
+BOTH = CollectorSettings(metrics=(MEMORY, CPU))  # memory and CPU series (serve follows memory only)
+
 MI = 1024 * 1024
 T0 = 1_800_000_000.0
 
@@ -71,7 +73,7 @@ def test_quantities_in_base_units() -> None:
 
 
 def test_one_series_per_container_and_metric_with_the_limit_from_the_spec() -> None:
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     seen = collector.observe(_reading("100Mi", "20m"), _state(), T0)
     assert (seen.points, seen.skipped, seen.alarms) == (2, 0, ())
     mem = SeriesKey("shop", "cache-7d9f-x1", "cache", MEMORY)
@@ -81,14 +83,14 @@ def test_one_series_per_container_and_metric_with_the_limit_from_the_spec() -> N
 
 
 def test_no_limit_in_the_spec_means_no_eta_limit() -> None:
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     collector.observe(_reading("100Mi"), _state(limit=None), T0)
     assert collector.limit(SeriesKey("shop", "cache-7d9f-x1", "cache", MEMORY)) is None
 
 
 def test_a_leak_becomes_an_anomaly_error_with_an_eta_on_the_deployment() -> None:
     rng = random.Random(3)
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     state = _state()
     alarms: list[Finding] = []
     t = T0
@@ -112,7 +114,7 @@ def test_a_leak_becomes_an_anomaly_error_with_an_eta_on_the_deployment() -> None
 
 def test_steady_usage_raises_nothing() -> None:
     rng = random.Random(5)
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     state = _state()
     for i in range(600):
         mem = 80 * MI + rng.gauss(0, 0.4 * MI)
@@ -121,7 +123,7 @@ def test_steady_usage_raises_nothing() -> None:
 
 
 def test_bad_quantity_and_unknown_pod_are_skipped_and_logged_once() -> None:
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     state = _state()
     with structlog.testing.capture_logs() as logs:
         for i in range(3):
@@ -138,7 +140,7 @@ def test_bad_quantity_and_unknown_pod_are_skipped_and_logged_once() -> None:
 
 
 def test_series_of_pods_that_left_are_dropped_and_a_clock_step_back_is_ignored() -> None:
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     both = _state(pods=("cache-7d9f-x1", "cache-7d9f-x2"))
     collector.observe([*_reading("1Mi"), *_reading("1Mi", pod="cache-7d9f-x2")], both, T0)
     assert len(collector.series) == 4
@@ -148,7 +150,7 @@ def test_series_of_pods_that_left_are_dropped_and_a_clock_step_back_is_ignored()
 
 
 def test_the_same_scrape_read_again_is_not_a_new_point() -> None:
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     state = _state()
     assert collector.observe(_reading("100Mi", "20m"), state, T0).points == 2
     assert collector.observe(_reading("100Mi", "20m"), state, T0 + 1).points == 0
@@ -176,7 +178,7 @@ def test_a_leak_from_the_start_is_foretold_before_each_oom_kill() -> None:
     """Climbing since its start, the series never looks unusual to the trend test: the imminent-
     limit rule still raises one alarm per life, about an hour (the window's span) before the kill."""
     rng = random.Random(7)
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     state = _state()
     life = 3 * 3600  # 80Mi at each start, 256Mi (the limit, the kill) 3 h later; points every 15 s
     alarms: list[tuple[float, Finding]] = []
@@ -190,8 +192,16 @@ def test_a_leak_from_the_start_is_foretold_before_each_oom_kill() -> None:
 
 def test_noise_near_its_limit_is_not_a_leak() -> None:
     rng = random.Random(11)
-    collector = MetricsCollector()
+    collector = MetricsCollector(BOTH)
     state = _state()
     for i in range(5760):  # a day of 15 s points at 230Mi +- 3 %, its limit 256Mi
         mem = 230 * MI * (1 + rng.gauss(0, 0.03))
         assert not collector.observe(_reading(str(int(mem))), state, T0 + 15 * i).alarms
+
+
+def test_serve_follows_memory_only_by_default_and_names_unknown_metrics() -> None:
+    collector = MetricsCollector()
+    collector.observe(_reading("100Mi", "20m"), _state(), T0)
+    assert {k.metric for k in collector.series} == {MEMORY}
+    with pytest.raises(ValueError, match="unknown metrics"):
+        CollectorSettings(metrics=("disk",))
