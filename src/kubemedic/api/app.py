@@ -20,7 +20,7 @@ from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
 from kubemedic.api.guard import RequestGuard
 from kubemedic.api.limits import Limiter
-from kubemedic.api.read_cache import ReadCache
+from kubemedic.api.read_cache import ReadCache, cached_json
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.assistant import AssistantService
@@ -124,14 +124,7 @@ def create_app(
         return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
     async def cached(request: Request, render: Callable[[], Awaitable[Any]]) -> Response:
-        """Render JSON once per URL and analysis (see read_cache.py); errors are never cached."""
-
-        async def body() -> bytes:
-            return orjson.dumps(await render())
-
-        key = f"{request.url.path}?{request.url.query}"
-        data = await read_cache.get(key, body) if read_cache is not None else await body()
-        return Response(data, media_type="application/json")
+        return await cached_json(read_cache, request, render)
 
     @app.get("/api/v1/findings", response_model=None, responses=_JSON)
     async def findings(
@@ -228,6 +221,7 @@ def create_app(
         except WebSocketDisconnect:
             return
 
-    app.include_router(cluster_router(states or dict, store, requires("viewer", authn), logs))
+    viewers = requires("viewer", authn)
+    app.include_router(cluster_router(states or dict, store, viewers, logs, read_cache=read_cache))
     app.include_router(assistant_router(states or dict, store, requires("viewer", authn), logs, assistant))
     return app

@@ -4,17 +4,20 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from kubemedic.api.auth import Caller
 from kubemedic.api.history_routes import history_router
+from kubemedic.api.read_cache import ReadCache, cached_json
 from kubemedic.api.views import cluster_status, event_summary, parse_label_selector, pod_detail, pod_summary
 from kubemedic.domain import ClusterConnectionError
 from kubemedic.state import ClusterState, Pod
 from kubemedic.store import Store
 
 States = Callable[[], Mapping[str, ClusterState]]
+_OBJECT = {"schema": {"type": "object"}}
+JSON_OBJECT: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": _OBJECT}}}
 NO_LIVE_VIEW = (
     "this replica has no live view of a cluster: it is still reading it, or it is a standby and another "
     "replica watches (see /readyz); findings, incidents and history are served by every replica"
@@ -45,6 +48,7 @@ def cluster_router(
     viewer: Any,
     logs: LogReader | None = None,
     clock: Callable[[], datetime] | None = None,
+    read_cache: ReadCache | None = None,
 ) -> APIRouter:
     router = APIRouter()
     Viewer = Annotated[Caller, Depends(viewer)]
@@ -67,24 +71,35 @@ def cluster_router(
             out.append(pod_summary(pod))
         return out
 
-    @router.get("/api/v1/clusters")
-    async def clusters(_c: Viewer) -> dict[str, Any]:
-        return {"items": [cluster_status(s) for s in states().values()]}
+    # The live views below change with each analysis, which clears the read cache.
+    @router.get("/api/v1/clusters", response_model=None, responses=JSON_OBJECT)
+    async def clusters(request: Request, _c: Viewer) -> Response:
+        async def render() -> dict[str, Any]:
+            return {"items": [cluster_status(s) for s in states().values()]}
 
-    @router.get("/api/v1/clusters/{cluster}/status")
-    async def status(cluster: str, _c: Viewer) -> dict[str, Any]:
-        return cluster_status(pick(cluster))
+        return await cached_json(read_cache, request, render)
 
-    @router.get("/api/v1/pods")
+    @router.get("/api/v1/clusters/{cluster}/status", response_model=None, responses=JSON_OBJECT)
+    async def status(request: Request, cluster: str, _c: Viewer) -> Response:
+        async def render() -> dict[str, Any]:
+            return cluster_status(pick(cluster))
+
+        return await cached_json(read_cache, request, render)
+
+    @router.get("/api/v1/pods", response_model=None, responses=JSON_OBJECT)
     async def list_pods(
+        request: Request,
         _c: Viewer,
         cluster: str | None = None,
         namespace: str | None = None,
         phase: str | None = None,
         label_selector: Annotated[str | None, Query(alias="labelSelector")] = None,
         node: str | None = None,
-    ) -> dict[str, Any]:
-        return {"items": pods(pick(cluster), namespace, phase, label_selector, node)}
+    ) -> Response:
+        async def render() -> dict[str, Any]:
+            return {"items": pods(pick(cluster), namespace, phase, label_selector, node)}
+
+        return await cached_json(read_cache, request, render)
 
     @router.get("/api/v1/pods/{namespace}/{name}")
     async def one_pod(namespace: str, name: str, _c: Viewer, cluster: str | None = None) -> dict[str, Any]:

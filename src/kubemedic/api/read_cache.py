@@ -12,6 +12,11 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
 
 
 class ReadCache:
@@ -60,3 +65,16 @@ class ReadCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return body
+
+
+async def cached_json(
+    cache: ReadCache | None, request: Request, render: Callable[[], Awaitable[Any]]
+) -> Response:
+    """A JSON response rendered once per URL while the cache holds it; errors are never cached."""
+
+    async def body() -> bytes:
+        return orjson.dumps(await render())
+
+    key = f"{request.url.path}?{request.url.query}"
+    data = await cache.get(key, body) if cache is not None else await body()
+    return Response(data, media_type="application/json")
