@@ -279,7 +279,8 @@ def serve(
     """Watch a cluster continuously: findings with history in the store, REST + SSE/WebSocket API.
 
     Settings from the environment: KUBEMEDIC_DATABASE_URL, KUBEMEDIC_REDIS_URL, KUBEMEDIC_JWT_KEY /
-    _JWT_ALGORITHMS / _JWT_ISSUER / _JWT_AUDIENCE (bearer JWTs), KUBEMEDIC_CORS_ORIGINS.
+    _JWT_ALGORITHMS / _JWT_ISSUER / _JWT_AUDIENCE (bearer JWTs), KUBEMEDIC_CORS_ORIGINS,
+    KUBEMEDIC_RETENTION_HOURS (history kept, default 24), KUBEMEDIC_LLM_* (the model `ask` may use).
     """
     import asyncio
 
