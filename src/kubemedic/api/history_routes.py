@@ -6,7 +6,6 @@ including a standby that watches nothing. `since` / `until` take an RFC 3339 tim
 anything else is a 400 problem+json naming the parameter.
 """
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -15,35 +14,25 @@ from fastapi import APIRouter, Depends, Query
 
 from kubemedic.api.auth import Caller
 from kubemedic.domain import InputError
+from kubemedic.state.timeutil import parse_instant as instant
 from kubemedic.store import ClusterSummary, Store, TimelineEntry
 
 Watched = Callable[[], Sequence[str]]  # names of the clusters this process reads
 Clock = Callable[[], datetime]
 
 DEFAULT_WINDOW = timedelta(hours=1)
-_DURATION = re.compile(r"^(\d+)([smhd])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 def parse_instant(name: str, text: str | None, now: datetime) -> datetime | None:
-    """`text` as an aware datetime: RFC 3339 (UTC when no offset) or a duration before `now`."""
+    """The `name` query parameter as an aware datetime (see timeutil.parse_instant); None when absent."""
     if text is None or not text.strip():
         return None
-    value = text.strip()
-    relative = _DURATION.match(value)
-    if relative:
-        try:
-            return now - timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
-        except OverflowError:
-            raise InputError(f"{name}={text!r} reaches back further than a calendar can") from None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"{name}={text!r} is neither an RFC 3339 time (2026-11-24T12:00:00Z) "
-            "nor a duration back from now (90s, 15m, 2h, 1d)"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return instant(text, now)
+    except OverflowError:
+        raise InputError(f"{name}={text!r} reaches back further than a calendar can") from None
+    except ValueError as exc:
+        raise InputError(f"{name}={text!r} is {exc}") from None
 
 
 def window(

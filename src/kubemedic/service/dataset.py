@@ -19,10 +19,9 @@ import csv
 import importlib
 import importlib.util
 import json
-import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -32,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kubemedic import __version__
 from kubemedic.domain import InputError
+from kubemedic.state.timeutil import parse_instant
 from kubemedic.store import Store
 from kubemedic.store.codec import utc
 from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
@@ -94,8 +94,6 @@ NOT_INCLUDED = (
     "timeline entry data beyond its text",
 )
 
-_DURATION = re.compile(r"^(\d+)([smhd])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 Cell = str | int | datetime | None
 ObjectKey = tuple[str, str, str, str]  # cluster, kind, namespace, name
@@ -130,18 +128,13 @@ def parse_when(name: str, text: str | None, now: datetime) -> datetime | None:
     """`text` as an aware UTC datetime: RFC 3339 (UTC when no offset) or a duration before `now` (24h)."""
     if text is None or not text.strip():
         return None
-    value = text.strip()
-    relative = _DURATION.match(value)
     try:
-        if relative:
-            return now - timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return parse_instant(text, now).astimezone(UTC)
     except (ValueError, OverflowError):
         raise InputError(
             f"--{name} {text!r} is neither an RFC 3339 time (2026-11-24T12:00:00Z) "
             "nor a duration back from now (90s, 15m, 24h, 7d)"
         ) from None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def check_options(options: ExportOptions) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+
+_DURATION = re.compile(r"^(\d+)([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 def parse_time(value: object) -> datetime | None:
@@ -37,3 +41,20 @@ def human_duration(delta: timedelta) -> str:
         return f"{hours}h{minutes}m" if minutes and hours < 10 else f"{hours}h"
     days, hours = divmod(hours, 24)
     return f"{days}d{hours}h" if hours and days < 10 else f"{days}d"
+
+
+def parse_instant(text: str, now: datetime) -> datetime:
+    """What people type for "since"/"until": RFC 3339 (`2026-11-24T12:00:00Z`; no offset = UTC) or a
+    duration back from `now` (`90s`, `15m`, `2h`, `1d`). ValueError saying which, else OverflowError
+    for a duration that reaches back before year 1."""
+    value = text.strip()
+    relative = _DURATION.match(value)
+    if relative:
+        return now - timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            "neither an RFC 3339 time (2026-11-24T12:00:00Z) nor a duration back from now (90s, 15m, 2h, 1d)"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
