@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kubemedic.analyzers.workloads.quantity import try_parse_quantity
 from kubemedic.domain import Evidence, EvidenceSource, Finding, ObjectRef, Severity
 from kubemedic.state import ClusterState, KubeObject, Pod, as_map
+from kubemedic.state.quantity import try_parse_quantity
 
 GRACE_S = 60
 _ITEM = re.compile(r"(\d+)\s+(.+)")

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from kubemedic.analyzers.workloads.fields import kubectl_ns
-from kubemedic.analyzers.workloads.quantity import try_parse_quantity
 from kubemedic.domain import Evidence, Finding, Severity
 from kubemedic.state import ClusterState, KubeObject, as_map
+from kubemedic.state.quantity import try_parse_quantity
 
 NEARLY_FULL = Decimal("0.9")
 SEVERITY_EXHAUSTED = Severity.ERROR

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from kubemedic.analyzers.workloads import quotas
-from kubemedic.analyzers.workloads.quantity import parse_quantity, try_parse_quantity
 from kubemedic.domain import Finding, Severity
+from kubemedic.state.quantity import parse_quantity, try_parse_quantity
 from tests.factory import Obj, quota, state
 
 
