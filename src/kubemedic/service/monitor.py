@@ -3,8 +3,9 @@
 One Reflector per kind keeps a live copy of the cluster; any change marks the monitor dirty, and after
 a short debounce (200 ms by default) the copy is analyzed like a snapshot and applied to the Store,
 which opens, refreshes and resolves findings. Each analysis is reported to `on_scan` (for push to
-clients). First version: the whole state is re-analyzed per window, which is fast for small and
-medium clusters; analyzing only what changed comes later.
+clients). Views of unchanged objects are reused, but every window still analyzes the whole copy;
+analyzing only what changed comes later. Logs and TokenReview for the API go through
+service/cluster_access.py, which every replica has, watching or not.
 """
 
 from __future__ import annotations
@@ -19,14 +20,10 @@ from datetime import timedelta
 from typing import Any
 
 from kubemedic.cluster.client import ClusterTarget, make_client
-from kubemedic.cluster.errors import classify
 from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
-from kubemedic.cluster.logs import pod_log
 from kubemedic.cluster.metrics_api import list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
-from kubemedic.cluster.tokenreview import ReviewedToken, review_token
-from kubemedic.domain import ClusterConnectionError
 from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
 from kubemedic.service.metrics_watch import MetricsWatch
@@ -93,7 +90,6 @@ class ClusterMonitor:
         self._reflectors: list[Reflector] = []
         self._views: dict[int, tuple[dict[str, Any], KubeObject]] = {}
         self._by_kind: dict[str, Reflector] = {}
-        self._client: Any = None
         self.on_change = on_change
         # troubled pods' logs are read once per container instance, not once per analysis
         # (and an analysis waits `logs_deadline_s` at most for them; late ones trigger another analysis)
@@ -122,7 +118,6 @@ class ClusterMonitor:
     async def run(self, stop: asyncio.Event) -> None:
         """Watch and analyze until `stop` is set."""
         client, self.cluster = make_client(self.target)
-        self._client = client
         self._reflectors = [
             Reflector(client, info, self._changed, watch_timeout_s=self.watch_timeout_s)
             for info in self.kinds
@@ -161,21 +156,6 @@ class ClusterMonitor:
                 await self.logs_cache.aclose()
             await client.close()
 
-    async def read_log(self, namespace: str, pod: str, container: str, *, previous: bool, tail: int) -> str:
-        """A container's log straight from the cluster (raises ClusterConnectionError when it cannot)."""
-        if self._client is None:
-            raise ClusterConnectionError("the monitor is not connected yet", reason="unreachable")
-        try:
-            return await pod_log(self._client, namespace, pod, container, previous=previous, tail_lines=tail)
-        except Exception as exc:  # boundary: turned into a typed error the API answers with
-            raise classify(exc, f"{self.cluster}: logs of {namespace}/{pod}/{container}") from exc
-
-    async def review_token(self, token: str) -> ReviewedToken:
-        """Who the watched cluster says a bearer token belongs to (TokenReview)."""
-        if self._client is None:
-            raise ClusterConnectionError("the monitor is not connected yet", reason="unreachable")
-        return await review_token(self._client, token)
-
     def _collect_garbage(self) -> None:
         """Collect cyclic garbage on our schedule, then freeze what survives.
 
@@ -198,15 +178,6 @@ class ClusterMonitor:
         failing = {r.info.kind: r.stats.last_error for r in self._reflectors if r.stats.last_error}
         synced = bool(self._reflectors) and all(r.synced.is_set() for r in self._reflectors)
         return {"connected": synced and not failing, "synced": synced, "errors": failing}
-
-    def objects(self) -> list[dict[str, Any]]:
-        """The live copy; Secret values never leave the reflector (only key names are analyzed)."""
-        out: list[dict[str, Any]] = []
-        for reflector in self._reflectors:
-            secret = reflector.info.kind == "Secret"
-            for raw in reflector.store.values():
-                out.append(strip_secret(dict(raw)) if secret else raw)
-        return out
 
     def _live(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """The reflectors' objects at this moment (a quick copy of references, taken on the loop)."""
