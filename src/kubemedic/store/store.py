@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Select, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from kubemedic.domain import Finding, Incident, InputError, Severity
@@ -289,14 +289,7 @@ class Store:
         if until is not None:
             query = query.where(TimelineRow.at < until)
         query = query.order_by(TimelineRow.at, TimelineRow.seq).limit(limit)
-        async with self._sessions() as session:
-            rows = (await session.scalars(query)).all()
-        return [
-            TimelineEntry(
-                r.cluster, r.kind, r.namespace, r.name, utc(r.at) or r.at, r.type, r.text, dict(r.data)
-            )
-            for r in rows
-        ]
+        return await self._timeline_entries(query)
 
     async def recent_timeline(
         self,
@@ -314,6 +307,9 @@ class Store:
             query = query.where(TimelineRow.at >= since)
         if until is not None:
             query = query.where(TimelineRow.at < until)
+        return await self._timeline_entries(query)
+
+    async def _timeline_entries(self, query: Select[TimelineRow]) -> list[TimelineEntry]:
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
         return [
