@@ -15,9 +15,8 @@ from kubemedic.api.limits import Limiter, retry_after
 from kubemedic.service.telemetry import Metrics
 
 
-def credential_key(scope: Scope) -> str:
+def credential_key(scope: Scope, headers: dict[bytes, bytes]) -> str:
     """Bucket key: the API key's id when one is sent, else the client address."""
-    headers = dict(scope.get("headers") or ())
     header = (headers.get(b"authorization") or headers.get(b"x-api-key") or b"").decode("latin-1")
     token = header.split()[-1] if header.strip() else ""
     if token.startswith("km_") and token.count("_") >= 2:
@@ -54,7 +53,7 @@ class RequestGuard:
             await self._refuse(scope, receive, send, 413, "Payload too large", detail, rid)
             return
         if self.limiter is not None and scope["path"].startswith("/api/"):
-            who = credential_key(scope)
+            who = credential_key(scope, headers)
             wait = await self.limiter.take(who)
             if wait > 0:
                 detail = f"rate limit reached for {who.split(':')[0]}"

@@ -77,7 +77,7 @@ class CollectorSettings:
     confirm_points: int = 4
     # Which usage to follow. Memory is what kills (a leak -> OOM ETA); CPU above its limit is throttled,
     # not killed, so its series are opt-in: at 5,000 pods each resource costs ~0.35 s of CPU per read.
-    metrics: tuple[str, ...] = ("memory",)
+    metrics: tuple[str, ...] = (MEMORY,)
 
     def __post_init__(self) -> None:
         unknown = set(self.metrics) - {MEMORY, CPU}
