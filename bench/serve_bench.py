@@ -102,14 +102,15 @@ class Processes:
 
 
 SERVE_EXTRA: list[str] = []  # more `kubemedic serve` options, from the command line
+SIM_EXTRA: list[str] = ["--all"]  # the fault scenarios (cleared by --no-faults)
 
 
 def start(tmp: Path, pods: int, churn: float, db: str, redis: str = "") -> Processes:
     sim_port, port = free_port(), free_port()
     kubeconfig = tmp / "kubeconfig"
     kube = [sys.executable, "-m", "kubemedic"]
-    # every fault scenario planted too, so there are findings and incidents to read
-    sim_argv = ["sim", "--all", "--pods", str(pods), "--churn", str(churn), "--port", str(sim_port)]
+    # every fault scenario planted too (unless --no-faults), so there are findings and incidents to read
+    sim_argv = ["sim", *SIM_EXTRA, "--pods", str(pods), "--churn", str(churn), "--port", str(sim_port)]
     sim = subprocess.Popen(
         [*kube, *sim_argv, "--kubeconfig-out", str(kubeconfig)],
         stdout=subprocess.DEVNULL,
@@ -415,7 +416,10 @@ def main() -> None:
     parser.add_argument(
         "--metrics-interval", type=float, default=15.0, help="serve's pod metrics reads (0 = off)"
     )
+    parser.add_argument("--no-faults", action="store_true", help="background pods only, no fault scenarios")
     args = parser.parse_args()
+    if args.no_faults:
+        SIM_EXTRA.clear()
     SERVE_EXTRA.extend(["--metrics-interval", str(args.metrics_interval)])
     backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = [run_one(args, b) for b in backends]
