@@ -12,12 +12,14 @@ from typing import TypeVar
 
 from kubemedic.state.events import Event
 from kubemedic.state.objects import Json, KubeObject
-from kubemedic.state.pods import ContainerStatus, Pod
+from kubemedic.state.pods import ContainerStatus, Pod, plainly_healthy
 from kubemedic.state.references import SpecReference, pod_spec_references
 from kubemedic.state.selectors import LabelSelector
 
 T = TypeVar("T", bound=KubeObject)
 T_co = TypeVar("T_co")
+
+__all__ = ["ClusterState", "LogKey", "make_view", "plainly_healthy"]
 
 _VIEWS: dict[str, type[KubeObject]] = {"Pod": Pod, "Event": Event}
 
@@ -313,7 +315,7 @@ class ClusterState:
         """
         out = []
         for pod in self.pods():
-            if plainly_healthy(pod.raw):
+            if pod.plainly_healthy:
                 continue
             if pod.phase == "Succeeded":
                 continue
@@ -356,31 +358,6 @@ class ClusterState:
 
     def age_seconds(self, when: datetime | None) -> float | None:
         return None if when is None else (self.now - when).total_seconds()
-
-
-def plainly_healthy(raw: Mapping[str, object]) -> bool:
-    """A cheap check on the raw object: Running, Ready, not deleting, every container running, ready and
-    never restarted. True only when the full check would also say healthy."""
-    status = raw.get("status")
-    if type(status) is not dict or status.get("phase") != "Running":
-        return False
-    meta = raw.get("metadata")
-    if type(meta) is dict and "deletionTimestamp" in meta:
-        return False
-    try:
-        for cond in status.get("conditions") or ():
-            if cond.get("type") == "Ready":
-                if cond.get("status") != "True":
-                    return False
-                break
-        else:
-            return False
-        for cs in status.get("containerStatuses") or ():
-            if not cs.get("ready") or cs.get("restartCount") or "running" not in cs.get("state", ()):
-                return False
-    except (AttributeError, TypeError):  # malformed input: let the careful path look at it
-        return False
-    return True
 
 
 def _container_troubled(status: ContainerStatus) -> bool:

@@ -12,12 +12,14 @@ from kubemedic.state.timeutil import parse_time
 class Event(KubeObject):
     """An event about another object. Reads both the core/v1 and the events.k8s.io/v1 field names."""
 
-    __slots__ = ("_involved", "_v1")
+    __slots__ = ("_involved", "_parsed", "_seen", "_v1")
 
     def __init__(self, raw: Json, kind: str = "Event", cluster: str = "") -> None:
         super().__init__(raw, kind, cluster)
         self._v1 = "regarding" in raw and "involvedObject" not in raw
         self._involved: ObjectRef | None = None
+        self._seen: datetime | None = None
+        self._parsed = False
 
     @property
     def involved(self) -> ObjectRef:
@@ -69,6 +71,14 @@ class Event(KubeObject):
 
     @property
     def last_seen(self) -> datetime | None:
+        """When the event last happened. Parsed once: a view's raw object never changes, and the
+        monitor reuses views of unchanged events across analyses."""
+        if not self._parsed:
+            self._seen = self._parse_last_seen()
+            self._parsed = True
+        return self._seen
+
+    def _parse_last_seen(self) -> datetime | None:
         raw = self.raw
         series = as_map(raw.get("series"))
         for value in (

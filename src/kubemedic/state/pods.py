@@ -111,15 +111,31 @@ def _statuses(raw: Any, init: bool) -> tuple[ContainerStatus, ...]:
 
 
 class Pod(KubeObject):
-    __slots__ = ("_statuses",)
+    """A pod. What analyses read on every pass (phase, node, container statuses, plain health) is
+    worked out once per view: a view's raw object never changes, and the monitor reuses the views of
+    unchanged pods across analyses, so on a busy cluster only changed pods are looked at again."""
+
+    __slots__ = ("_healthy", "_node", "_phase", "_statuses")
 
     def __init__(self, raw: Json, kind: str = "Pod", cluster: str = "") -> None:
         super().__init__(raw, kind, cluster)
         self._statuses: tuple[ContainerStatus, ...] | None = None
+        self._phase: str | None = None
+        self._node: str | None = None
+        self._healthy: bool | None = None
 
     @property
     def phase(self) -> str:
-        return str(self.status.get("phase") or "")
+        if self._phase is None:
+            self._phase = str(self.status.get("phase") or "")
+        return self._phase
+
+    @property
+    def plainly_healthy(self) -> bool:
+        """The cheap check on the raw object (see state.cluster_state.plainly_healthy), once per view."""
+        if self._healthy is None:
+            self._healthy = plainly_healthy(self.raw)
+        return self._healthy
 
     @property
     def reason(self) -> str:
@@ -128,7 +144,9 @@ class Pod(KubeObject):
 
     @property
     def node_name(self) -> str:
-        return str(self.spec.get("nodeName") or "")
+        if self._node is None:
+            self._node = str(self.spec.get("nodeName") or "")
+        return self._node
 
     @property
     def service_account(self) -> str:
@@ -176,3 +194,28 @@ class Pod(KubeObject):
     @property
     def volumes(self) -> Sequence[Json]:
         return [as_map(v) for v in as_list(self.spec.get("volumes"))]
+
+
+def plainly_healthy(raw: Mapping[str, object]) -> bool:
+    """A cheap check on the raw object: Running, Ready, not deleting, every container running, ready and
+    never restarted. True only when the full check would also say healthy."""
+    status = raw.get("status")
+    if type(status) is not dict or status.get("phase") != "Running":
+        return False
+    meta = raw.get("metadata")
+    if type(meta) is dict and "deletionTimestamp" in meta:
+        return False
+    try:
+        for cond in status.get("conditions") or ():
+            if cond.get("type") == "Ready":
+                if cond.get("status") != "True":
+                    return False
+                break
+        else:
+            return False
+        for cs in status.get("containerStatuses") or ():
+            if not cs.get("ready") or cs.get("restartCount") or "running" not in cs.get("state", ()):
+                return False
+    except (AttributeError, TypeError):  # malformed input: let the careful path look at it
+        return False
+    return True

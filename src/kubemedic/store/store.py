@@ -43,6 +43,10 @@ class Store:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.api_keys = ApiKeys(self._sessions)
         self.history = History(self._sessions)
+        # The last body encoded for each finding id: from one analysis to the next almost every
+        # finding is equal to the one before, and encoding it again (dataclasses.asdict) was most of
+        # the cost of applying a scan. Compared by value, so a changed finding is always re-encoded.
+        self._bodies: dict[str, tuple[Finding, dict[str, Any]]] = {}
 
     @classmethod
     def open(cls, url: str, **engine_args: Any) -> Store:
@@ -91,7 +95,7 @@ class Store:
                     opened.append(fid)
                     session.add(_timeline(cluster, finding, now, "finding-opened"))
                     continue
-                if row.status == "open" and _unchanged(row, finding):
+                if row.status == "open" and _unchanged(row, finding, self._body(finding)):
                     unchanged.append(fid)  # bumped below in one statement, not one UPDATE per row
                     updated.append(fid)
                     continue
@@ -120,7 +124,16 @@ class Store:
                     .execution_options(synchronize_session=False)
                 )
             await self._apply_incidents(session, cluster, incidents, now, held)
+        self._bodies = {fid: self._bodies[fid] for fid in current if fid in self._bodies}
         return ApplyResult(tuple(opened), tuple(updated), tuple(resolved))
+
+    def _body(self, finding: Finding) -> dict[str, Any]:
+        cached = self._bodies.get(finding.id)
+        if cached is not None and cached[0] == finding:
+            return cached[1]
+        body = finding_body(finding)
+        self._bodies[finding.id] = (finding, body)
+        return body
 
     async def _rows_to_touch(
         self, session: AsyncSession, cluster: str, ids: list[str]
@@ -144,18 +157,32 @@ class Store:
             or_(IncidentRow.status == "open", IncidentRow.id.in_(list(current))),
         )
         rows = {row.id: row for row in (await session.scalars(query)).all()}
+        seen_again: list[str] = []
         for iid, incident in current.items():
             row = rows.get(iid)
             if row is None:
                 row = IncidentRow(cluster=cluster, id=iid, first_seen=now)
                 session.add(row)
-            row.title, row.severity, row.root_cause = (
-                incident.title,
-                incident.severity.value,
-                incident.root_cause,
-            )
-            row.root_cause_finding_id, row.body = incident.root_cause_finding_id, incident_body(incident)
+            body = incident_body(incident)
+            fields = (incident.title, incident.severity.value, incident.root_cause)
+            if (
+                row.status == "open"
+                and (row.title, row.severity, row.root_cause) == fields
+                and row.root_cause_finding_id == incident.root_cause_finding_id
+                and row.body == body
+            ):
+                seen_again.append(iid)  # bumped below in one statement
+                continue
+            row.title, row.severity, row.root_cause = fields
+            row.root_cause_finding_id, row.body = incident.root_cause_finding_id, body
             row.status, row.last_seen, row.resolved_at = "open", now, None
+        for start in range(0, len(seen_again), 500):
+            await session.execute(
+                update(IncidentRow)
+                .where(IncidentRow.cluster == cluster, IncidentRow.id.in_(seen_again[start : start + 500]))
+                .values(last_seen=now)
+                .execution_options(synchronize_session=False)
+            )
         for iid, row in rows.items():
             if iid not in current and row.status == "open" and row.root_cause_finding_id not in held:
                 row.status, row.resolved_at = "resolved", now
@@ -357,7 +384,7 @@ def _refresh(row: FindingRow, f: Finding, now: datetime) -> None:
     row.occurrences = (row.occurrences or 0) + 1
 
 
-def _unchanged(row: FindingRow, f: Finding) -> bool:
+def _unchanged(row: FindingRow, f: Finding, body: dict[str, Any]) -> bool:
     """Only last_seen and occurrences would change (the common case from one analysis to the next)."""
     ref = f.object
     return (
@@ -366,7 +393,7 @@ def _unchanged(row: FindingRow, f: Finding) -> bool:
         and row.category == f.category
         and row.incident_id == f.incident_id
         and (row.kind, row.namespace, row.name, row.uid) == (ref.kind, ref.namespace, ref.name, ref.uid)
-        and row.body == finding_body(f)
+        and row.body == body
     )
 
 

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from kubemedic.domain import Evidence, ObjectRef
 from kubemedic.state import ContainerState, ContainerStatus, Pod
-from kubemedic.state.cluster_state import plainly_healthy
 from kubemedic.state.timeutil import parse_time
 
 # Pods younger than this in a normal start-up state are "starting", not failing.
@@ -63,7 +62,7 @@ class PodState:
 
 def pod_state(pod: Pod, now: datetime) -> PodState:
     """Classify a pod the way an SRE reads `kubectl get pods`, worst container first."""
-    if plainly_healthy(pod.raw):  # most pods: the cheap check on the raw object says all there is
+    if pod.plainly_healthy:  # most pods: the cheap check on the raw object says all there is
         return PodState(pod, "Ready", healthy=True)
     state = _classify(pod, now)
     if state.healthy:
