@@ -9,7 +9,6 @@ Quiet: Ready nodes without pressure, a node joining the cluster (younger than tw
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -113,7 +112,6 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
     nodes = state.objects("Node")
     if not nodes:
         return
-    pods_by_node: dict[str, list[Pod]] | None = None
     cordon_pending: list[Pod] | None = None
     for node in nodes:
         age = object_age(state, node)
@@ -122,9 +120,8 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
         conditions = {c.type: c for c in node.conditions()}
         ready = conditions.get("Ready")
         if ready is not None and ready.status != "True":
-            if pods_by_node is None:
-                pods_by_node = _pods_by_node(state)
-            yield _not_ready(state, node, ready, pods_by_node.get(node.name, []))
+            hosted = [p for p in state.pods_on(node.name) if not p.is_finished]
+            yield _not_ready(state, node, ready, hosted)
         for problem in CONDITION_PROBLEMS:
             cond = conditions.get(problem.condition)
             if cond is not None and cond.is_true:
@@ -145,14 +142,6 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
                 evidence=[Evidence.field("spec.taints", taint, node.ref)],
                 remediation=FIX_UNINITIALIZED,
             )
-
-
-def _pods_by_node(state: ClusterState) -> dict[str, list[Pod]]:
-    out: dict[str, list[Pod]] = defaultdict(list)
-    for pod in state.pods():
-        if pod.node_name and not pod.is_finished:
-            out[pod.node_name].append(pod)
-    return out
 
 
 def _not_ready(state: ClusterState, node: KubeObject, ready: Condition, pods: list[Pod]) -> Finding:
