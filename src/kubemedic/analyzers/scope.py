@@ -64,6 +64,7 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
     keys: set[Key] = set()
     node_keys: set[Key] = set()
     namespaces: set[str] = set()
+    units: dict[int, set[Key]] = {}  # per state: the top owners already expanded
     cordoned = any(n.spec.get("unschedulable") is True for n in new.objects("Node"))
     for key in dirty:
         kind, namespace, name = key
@@ -99,7 +100,12 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
             continue
         for state, view in ((old, before), (new, after)):
             if view is not None:
-                keys.update(_unit(state, view))
+                top = state.top_owner(view)
+                done = units.setdefault(id(state), set())
+                top_key = (top.kind, top.namespace, top.name)
+                if top_key not in done:
+                    done.add(top_key)
+                    keys.update(_unit(state, top))
     for namespace in namespaces:
         for state in (old, new):
             for kind in state.kinds:
@@ -111,9 +117,8 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
     return Plan(False, "", frozenset(keys), frozenset(namespaces))
 
 
-def _unit(state: ClusterState, view: KubeObject) -> set[Key]:
-    """The workload `view` belongs to: its top owner and everything under it, with the events about them."""
-    top = state.top_owner(view)
+def _unit(state: ClusterState, top: KubeObject) -> set[Key]:
+    """A workload: its top owner and everything under it."""
     out: set[Key] = set()
     stack = [top]
     while stack:

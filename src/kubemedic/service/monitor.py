@@ -1,11 +1,14 @@
 """The always-on monitor of one cluster: watch every kind, re-analyze shortly after changes, record.
 
-One Reflector per kind keeps a live copy of the cluster; any change marks the monitor dirty, and after
-a short debounce (200 ms by default) the copy is analyzed like a snapshot and applied to the Store,
-which opens, refreshes and resolves findings. Each analysis is reported to `on_scan` (for push to
-clients). Views of unchanged objects are reused, but every window still analyzes the whole copy;
-analyzing only what changed comes later. Logs and TokenReview for the API go through
-service/cluster_access.py, which every replica has, watching or not.
+One Reflector per kind keeps a live copy of the cluster; every change is noted (its key and new
+object) and marks the monitor dirty. After a short debounce (200 ms by default, counted from a
+burst's first change) the next state is made from the previous one and what changed
+(ClusterState.evolve), the analyzers re-run for the workloads those changes can affect
+(service/incremental.py; everything now and then), and the result is applied to the Store, which
+opens, refreshes and resolves findings. Each analysis is reported to `on_scan` (for push to clients).
+The first analysis, and any after a watch had to relist, build the state from the whole copy.
+Logs and TokenReview for the API go through service/cluster_access.py, which every replica has,
+watching or not.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
 from kubemedic.cluster.metrics_api import list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
+from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
 from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
 from kubemedic.service.metrics_watch import MetricsWatch
@@ -45,6 +49,8 @@ class MonitorScan:
     took_ms: float
     reconnects: int = 0  # watch reconnects since the monitor started (all kinds)
     relists: int = 0  # relists forced by 410 Gone since the monitor started
+    full: bool = True  # every object analyzed (else only the workloads the changes affect)
+    scope: int = 0  # objects whose findings were recomputed
 
 
 OnScan = Callable[[MonitorScan], Awaitable[None] | None]
@@ -71,6 +77,7 @@ class ClusterMonitor:
         gc_refresh_s: float | None = None,
         metrics_interval_s: float | None = None,
         resolve_after_s: float = 60.0,
+        full_every_s: float = DEFAULT_FULL_EVERY_S,
     ) -> None:
         self.target = target
         self.store = store
@@ -105,11 +112,19 @@ class ClusterMonitor:
         # pod usage read every `metrics_interval_s` (None: not collected); anomalies join the analysis
         self.metrics_interval_s = metrics_interval_s
         self.metrics: MetricsWatch | None = None
+        # what changed since the last analysis: key -> the new object, or None when deleted
+        self._delta: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+        self._lists = 0  # listings the reflectors had made at the last analysis
+        self.analysis = IncrementalAnalysis(full_every_s=full_every_s)
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
             self._first_change = time.monotonic()
         self._pending += 1
+        raw = change.object
+        meta = raw.get("metadata") or {}
+        key = (change.kind, str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+        self._delta[key] = None if change.type == "DELETED" else raw
         self._dirty.set()
         if self.on_change is not None:
             reflector = self._by_kind.get(change.kind)
@@ -211,24 +226,46 @@ class ClusterMonitor:
         started = time.perf_counter()
         self._dirty.clear()
         changes, self._pending = self._pending, 0
+        delta, self._delta = self._delta, {}
         now = self.clock()
-        live = self._live()
+        lists = sum(r.stats.lists for r in self._reflectors)
+        relisted = lists != self._lists
+        self._lists = lists
+        previous = self.state
+        live = self._live() if previous is None or relisted else None
 
-        # The CPU-heavy steps run in a worker thread so the API keeps answering meanwhile; the state
-        # is built from the objects listed above (never edited in place), so the watches may go on.
+        # The CPU-heavy steps run in a worker thread so the API keeps answering meanwhile; states are
+        # made from objects the watches never edit in place (they replace them), so the watches go on.
         def prepare() -> tuple[ClusterState, list[LogKey]]:
-            built = ClusterState(self.views(live), now=now, cluster=self.cluster)
+            if previous is None or live is not None:
+                built = ClusterState(self.views(live), now=now, cluster=self.cluster)
+            else:
+                changed = [
+                    make_view(strip_secret(dict(raw)) if key[0] == "Secret" else raw, key[0], self.cluster)
+                    for key, raw in delta.items()
+                    if raw is not None
+                ]
+                gone = [key for key, raw in delta.items() if raw is None]
+                built = previous.evolve(changed, gone, now=now)
             return built, (wanted_logs(built) if self.with_logs else [])
 
         state, wanted = await asyncio.to_thread(prepare)
+        dirty: set[tuple[str, str, str]] = set(delta)
         if self.with_logs:
             if self.logs_cache is not None:
                 logs = await self.logs_cache.read(client, state, wanted)
             else:
                 logs = await fetch_logs(client, wanted)
+            dirty.update(_pods_with_new_logs(previous, logs))
             state = state.with_logs(logs)
         anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
-        report = await asyncio.to_thread(lambda: scan_state(state.build_indexes(), extra=anomalies))
+        why_full = "" if previous is not None and live is None else "state rebuilt from the whole copy"
+
+        def analyze() -> tuple[ScanReport, AnalysisRun]:
+            run = self.analysis.run(state, dirty, force_full=why_full)
+            return scan_state(state, extra=anomalies, analyzed=run.findings), run
+
+        report, run = await asyncio.to_thread(analyze)
         self.state = state
         applied = await self.store.apply_scan(
             self.cluster,
@@ -250,7 +287,18 @@ class ClusterMonitor:
                     (time.perf_counter() - started) * 1000,
                     reconnects=sum(r.stats.reconnects for r in self._reflectors),
                     relists=sum(r.stats.relists_410 for r in self._reflectors),
+                    full=run.full,
+                    scope=run.scope,
                 )
             )
             if result is not None:
                 await result
+
+
+def _pods_with_new_logs(previous: ClusterState | None, logs: dict[LogKey, str]) -> set[tuple[str, str, str]]:
+    """Pods whose logs differ from those the previous state had (a late read arrived, a container
+    restarted): what their analyzers conclude may change even though the pod object did not."""
+    before = previous.logs_by_key if previous is not None else {}
+    keys = {k for k, text in logs.items() if before.get(k) != text}
+    keys.update(k for k in before if k not in logs)
+    return {("Pod", k.namespace, k.pod) for k in keys}

@@ -25,12 +25,15 @@ def scan_state(
     stats: SnapshotStats | None = None,
     problems: Sequence[ParseProblem] = (),
     extra: Sequence[Finding] = (),
+    analyzed: Sequence[Finding] | None = None,
 ) -> ScanReport:
     """Analyze `state` and correlate its findings, plus `extra` ones found elsewhere (anomalies in
-    its metrics), so those join the incidents of the objects they are about."""
+    its metrics), so those join the incidents of the objects they are about. `analyzed`: the
+    analyzers' findings when already known (the monitor's incremental analysis)."""
     options = options or ScanOptions()
     started = time.perf_counter()
-    correlated = correlate(state, [*run_analyzers(state), *extra])
+    found = run_analyzers(state) if analyzed is None else analyzed
+    correlated = correlate(state, [*found, *extra])
     analysis_ms = (time.perf_counter() - started) * 1000
     findings, incidents = _filter(correlated.findings, correlated.incidents, options)
     by_sev = Counter(f.severity.value for f in findings)

@@ -59,6 +59,7 @@ class ClusterState:
         self._events_by_reason: dict[str, list[Event]] = defaultdict(list)
         self._sorted: set[int] = set()
         self._memo: dict[str, object] = {}
+        self._chains: dict[int, tuple[KubeObject, tuple[KubeObject, ...]]] = {}
         self._field_indexes: dict[
             tuple[str, tuple[str, ...]], dict[str, KubeObject]
         ] = {}  # ids of event lists already in time order (sorted on first use)
@@ -174,7 +175,17 @@ class ClusterState:
         return found
 
     def owner_chain(self, obj: KubeObject) -> list[KubeObject]:
-        """Owners from nearest to top: Pod -> [ReplicaSet, Deployment]."""
+        """Owners from nearest to top: Pod -> [ReplicaSet, Deployment]. Worked out once per object and
+        state (analyzers ask for the same pods' owners many times)."""
+        chains = self._chains
+        found = chains.get(id(obj))
+        if found is not None and found[0] is obj:
+            return list(found[1])
+        chain = self._owner_chain(obj)
+        chains[id(obj)] = (obj, tuple(chain))
+        return chain
+
+    def _owner_chain(self, obj: KubeObject) -> list[KubeObject]:
         chain: list[KubeObject] = []
         current = self.owner(obj)
         while current is not None and current not in chain and len(chain) < 8:
@@ -307,6 +318,11 @@ class ClusterState:
 
     def logs(self, pod: KubeObject, container: str, previous: bool = False) -> str | None:
         return self._logs.get(LogKey(pod.namespace, pod.name, container, previous))
+
+    @property
+    def logs_by_key(self) -> Mapping[LogKey, str]:
+        """Every container log attached to this state."""
+        return self._logs
 
     @property
     def log_count(self) -> int:

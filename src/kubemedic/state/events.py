@@ -12,14 +12,14 @@ from kubemedic.state.timeutil import parse_time
 class Event(KubeObject):
     """An event about another object. Reads both the core/v1 and the events.k8s.io/v1 field names."""
 
-    __slots__ = ("_involved", "_parsed", "_seen", "_v1")
+    __slots__ = ("_involved", "_seen", "_seen_parsed", "_v1")
 
     def __init__(self, raw: Json, kind: str = "Event", cluster: str = "") -> None:
         super().__init__(raw, kind, cluster)
         self._v1 = "regarding" in raw and "involvedObject" not in raw
         self._involved: ObjectRef | None = None
         self._seen: datetime | None = None
-        self._parsed = False
+        self._seen_parsed = False
 
     @property
     def involved(self) -> ObjectRef:
@@ -36,12 +36,18 @@ class Event(KubeObject):
 
     @property
     def field_path(self) -> str:
-        obj = as_map(self.raw.get("regarding" if self._v1 else "involvedObject"))
-        return str(obj.get("fieldPath") or "")
+        value: str = self._parsed(
+            "field_path",
+            lambda: str(
+                as_map(self.raw.get("regarding" if self._v1 else "involvedObject")).get("fieldPath") or ""
+            ),
+        )
+        return value
 
     @property
     def reason(self) -> str:
-        return str(self.raw.get("reason") or "")
+        value: str = self._parsed("reason", lambda: str(self.raw.get("reason") or ""))
+        return value
 
     @property
     def message(self) -> str:
@@ -73,9 +79,9 @@ class Event(KubeObject):
     def last_seen(self) -> datetime | None:
         """When the event last happened. Parsed once: a view's raw object never changes, and the
         monitor reuses views of unchanged events across analyses."""
-        if not self._parsed:
+        if not self._seen_parsed:
             self._seen = self._parse_last_seen()
-            self._parsed = True
+            self._seen_parsed = True
         return self._seen
 
     def _parse_last_seen(self) -> datetime | None:

@@ -17,7 +17,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kubemedic.state.events import Event
 from kubemedic.state.objects import KubeObject
@@ -38,11 +38,13 @@ def evolve(
     new.now = now if now.tzinfo else now.replace(tzinfo=UTC)
     new._logs = dict(old._logs)
     new._memo = {}
+    new._chains = {}
     new._field_indexes = {}
     new._by_key = dict(old._by_key)
     new._by_uid = dict(old._by_uid)
     lists = _Lists(old)
 
+    replaced: list[tuple[KubeObject, KubeObject]] = []
     going: list[KubeObject] = []
     coming: list[KubeObject] = []
     for key in deleted:
@@ -54,21 +56,35 @@ def evolve(
         before = new._by_key.get(key)
         new._by_key[key] = view
         if before is not None:
-            going.append(before)
+            replaced.append((before, view))
             lists.replace_in_kind(before, view)
         else:
+            coming.append(view)
             lists.append_to_kind(view)
-        coming.append(view)
     for gone in going:
+        lists.remove_from_kind(gone)
+        for index, slot in _slots(lists, gone):
+            lists.discard(index, slot, gone)
+    for view in coming:
+        for index, slot in _slots(lists, view):
+            lists.add(index, slot, view)
+    for before, view in replaced:  # a changed object keeps its place wherever it stays indexed
+        was = _slots(lists, before)
+        now_in = _slots(lists, view)
+        for index, slot in was:
+            if (index, slot) in now_in:
+                lists.replace(index, slot, before, view)
+            else:
+                lists.discard(index, slot, before)
+        for index, slot in now_in:
+            if (index, slot) not in was:
+                lists.add(index, slot, view)
+    for gone in [*going, *(b for b, _ in replaced)]:
         if gone.uid and new._by_uid.get(gone.uid) is gone:
             del new._by_uid[gone.uid]
-        if new._by_key.get((gone.kind, gone.namespace, gone.name)) is None:
-            lists.remove_from_kind(gone)
-        _unindex(lists, gone)
-    for view in coming:
+    for view in [*coming, *(v for _, v in replaced)]:
         if view.uid:
             new._by_uid[view.uid] = view
-        _index(lists, view)
     lists.finish(new)
     return new
 
@@ -78,7 +94,8 @@ _DERIVED = ("_pods_by_namespace", "_pods_by_label", "_pods_by_node", "troubled_p
 
 
 class _Lists:
-    """The list-valued indexes of a state, copied on first write (per list) and put in place at the end."""
+    """The list-valued indexes of a state, edited in batches: additions, removals and replacements are
+    collected per (index, key) and each touched list is rebuilt once, as a new list (copy-on-write)."""
 
     def __init__(self, old: ClusterState) -> None:
         self.by_kind = dict(old._by_kind)
@@ -87,66 +104,68 @@ class _Lists:
         self.by_key = dict(old._events_by_key)
         self.by_reason = dict(old._events_by_reason)
         self.sorted = set(old._sorted)
-        self._copied: set[int] = set()
-        self._pending_removals: dict[str, set[int]] = defaultdict(set)
+        # (index id, key) -> (index, key, added views, ids removed, replacements by id)
+        self._edits: dict[tuple[int, object], _Edit] = {}
 
-    def _own(self, index: dict[V, list[KubeObject]], key: V) -> list[KubeObject]:
-        current = index.get(key)
-        if current is not None and id(current) in self._copied:
-            return current
-        if current is not None:
-            self.sorted.discard(id(current))
-        fresh = list(current) if current is not None else []
-        index[key] = fresh
-        self._copied.add(id(fresh))
-        return fresh
-
-    # -- the kind lists keep a changed object's place ------------------------------------------------
+    def _edit(self, index: dict[Any, list[KubeObject]], key: object) -> _Edit:
+        slot = (id(index), key)
+        edit = self._edits.get(slot)
+        if edit is None:
+            edit = self._edits[slot] = _Edit(index, key)
+        return edit
 
     def replace_in_kind(self, before: KubeObject, view: KubeObject) -> None:
-        items = self._own(self.by_kind, view.kind)
-        for i, item in enumerate(items):
-            if item is before:
-                items[i] = view
-                return
-        items.append(view)
+        self._edit(self.by_kind, view.kind).replace[id(before)] = view
 
     def append_to_kind(self, view: KubeObject) -> None:
-        self._own(self.by_kind, view.kind).append(view)
+        self._edit(self.by_kind, view.kind).added.append(view)
 
     def remove_from_kind(self, gone: KubeObject) -> None:
-        self._pending_removals[gone.kind].add(id(gone))
+        self._edit(self.by_kind, gone.kind).removed.add(id(gone))
 
-    # -- the other indexes ------------------------------------------------------------------------------
+    def add(self, ref: _Ref, key: object, view: KubeObject) -> None:
+        self._edit(ref.index, key).added.append(view)
 
-    def add(self, index: dict[V, list[KubeObject]], key: V, view: KubeObject) -> None:
-        self._own(index, key).append(view)
+    def discard(self, ref: _Ref, key: object, gone: KubeObject) -> None:
+        self._edit(ref.index, key).removed.add(id(gone))
 
-    def discard(self, index: dict[V, list[KubeObject]], key: V, gone: KubeObject) -> None:
-        if key not in index:
-            return
-        items = self._own(index, key)
-        for i, item in enumerate(items):
-            if item is gone:
-                del items[i]
-                break
-        if not items:
-            del index[key]
+    def replace(self, ref: _Ref, key: object, before: KubeObject, view: KubeObject) -> None:
+        self._edit(ref.index, key).replace[id(before)] = view
 
     def finish(self, new: ClusterState) -> None:
-        for kind, ids in self._pending_removals.items():
-            if kind in self.by_kind:
-                kept = [o for o in self.by_kind[kind] if id(o) not in ids]
-                if kept:
-                    self.by_kind[kind] = kept
-                else:
-                    del self.by_kind[kind]
+        for edit in self._edits.values():
+            current = edit.index.get(edit.key)
+            if current is not None:
+                self.sorted.discard(id(current))
+            items = list(current or ())
+            if edit.replace:
+                replace = edit.replace
+                items = [replace.get(id(o), o) for o in items]
+            if edit.removed:
+                removed = edit.removed
+                items = [o for o in items if id(o) not in removed]
+            items.extend(edit.added)
+            if items:
+                edit.index[edit.key] = items
+            else:
+                edit.index.pop(edit.key, None)
         new._by_kind = defaultdict(list, self.by_kind)
         new._children = defaultdict(list, self.children)
         new._events_by_uid = defaultdict(list, self.by_uid)
         new._events_by_key = defaultdict(list, self.by_key)
         new._events_by_reason = defaultdict(list, self.by_reason)
         new._sorted = self.sorted
+
+
+class _Edit:
+    __slots__ = ("added", "index", "key", "removed", "replace")
+
+    def __init__(self, index: dict[Any, list[KubeObject]], key: object) -> None:
+        self.index = index
+        self.key = key
+        self.added: list[KubeObject] = []
+        self.removed: set[int] = set()
+        self.replace: dict[int, KubeObject] = {}
 
 
 def _owner_uids(obj: KubeObject) -> list[str]:
@@ -169,27 +188,31 @@ def _event_keys(event: Event) -> tuple[str, str, Key] | None:
     return str(raw.get("reason") or ""), str(inv.get("uid") or ""), key
 
 
-def _index(lists: _Lists, view: KubeObject) -> None:
-    for uid in _owner_uids(view):
-        lists.add(lists.children, uid, view)
+def _slots(lists: _Lists, view: KubeObject) -> list[tuple[Any, Any]]:
+    """Where `view` is listed besides its kind: under each owner's uid, and events under their reason
+    and involved object (uid and key)."""
+    out: list[tuple[Any, Any]] = [(_Ref(lists.children), uid) for uid in _owner_uids(view)]
     if isinstance(view, Event):
-        lists.add(lists.by_reason, str(view.raw.get("reason") or ""), view)  # type: ignore[arg-type]
+        out.append((_Ref(lists.by_reason), str(view.raw.get("reason") or "")))
         found = _event_keys(view)
         if found is not None:
             _reason, uid, key = found
             if uid:
-                lists.add(lists.by_uid, uid, view)  # type: ignore[arg-type]
-            lists.add(lists.by_key, key, view)  # type: ignore[arg-type]
+                out.append((_Ref(lists.by_uid), uid))
+            out.append((_Ref(lists.by_key), key))
+    return out
 
 
-def _unindex(lists: _Lists, gone: KubeObject) -> None:
-    for uid in _owner_uids(gone):
-        lists.discard(lists.children, uid, gone)
-    if isinstance(gone, Event):
-        lists.discard(lists.by_reason, str(gone.raw.get("reason") or ""), gone)  # type: ignore[arg-type]
-        found = _event_keys(gone)
-        if found is not None:
-            _reason, uid, key = found
-            if uid:
-                lists.discard(lists.by_uid, uid, gone)  # type: ignore[arg-type]
-            lists.discard(lists.by_key, key, gone)  # type: ignore[arg-type]
+class _Ref:
+    """An index dict compared by identity (dicts themselves are not hashable)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: dict[Any, list[Any]]) -> None:
+        self.index = index
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ref) and other.index is self.index
+
+    def __hash__(self) -> int:
+        return id(self.index)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from kubemedic.state.events import Event
 from kubemedic.state.objects import KubeObject
 
 if TYPE_CHECKING:
@@ -47,20 +48,29 @@ def focus(full: ClusterState, keys: Collection[tuple[str, str, str]]) -> Cluster
     wanted = keys if isinstance(keys, (set, frozenset)) else set(keys)
     by_kind: dict[str, list[KubeObject]] = defaultdict(list)
     for kind, items in full._by_kind.items():
-        if kind == "Event":  # events follow the object they are about
-            by_kind[kind] = [e for e in items if _involved_key(e.raw) in wanted]
-        elif kind in UNIT_KINDS:
+        if kind == "Event":
+            continue
+        if kind in UNIT_KINDS:
             by_kind[kind] = [o for o in items if (o.kind, o.namespace, o.name) in wanted]
         else:
             by_kind[kind] = items
+    # events follow the object they are about: gathered from the per-object index, not by a walk
+    # over every event (busy clusters have tens of thousands)
+    events: list[KubeObject] = []
+    for key in wanted:
+        events.extend(full._events_by_key.get(key, ()))
+    by_reason: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_reason[str(event.raw.get("reason") or "")].append(event)  # type: ignore[arg-type]
+    for reason, found in by_reason.items():  # in the whole state's order, as a full analysis sees them
+        order = {id(e): i for i, e in enumerate(full._events_by_reason.get(reason, ()))}
+        found.sort(key=lambda e: order.get(id(e), 0))
+    if events:
+        order = {id(e): i for i, e in enumerate(full._by_kind.get("Event", ()))}
+        events.sort(key=lambda e: order.get(id(e), 0))
+        by_kind["Event"] = events
     narrowed._by_kind = by_kind
-    narrowed._events_by_reason = defaultdict(
-        list,
-        {
-            reason: [e for e in events if _involved_key(e.raw) in wanted]
-            for reason, events in full._events_by_reason.items()
-        },
-    )
+    narrowed._events_by_reason = by_reason
     return narrowed
 
 

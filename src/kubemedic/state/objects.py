@@ -6,7 +6,7 @@ analysis); views expose what the analyzers need through typed properties and sma
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,7 +63,9 @@ class Condition:
 class KubeObject:
     """Any Kubernetes object. Subclasses add typed accessors for the kinds analyzers read closely."""
 
-    __slots__ = ("_labels", "_ref", "cluster", "kind", "name", "namespace", "raw", "uid")
+    # A view's raw object never changes (watches replace objects, they do not edit them), so what is
+    # parsed from it is kept: the monitor reuses views of unchanged objects across analyses.
+    __slots__ = ("_labels", "_once", "_owners", "_ref", "cluster", "kind", "name", "namespace", "raw", "uid")
 
     def __init__(self, raw: Json, kind: str, cluster: str = "") -> None:
         meta = as_map(raw.get("metadata"))
@@ -75,6 +77,8 @@ class KubeObject:
         self.uid = str(meta.get("uid") or "")
         self._ref: ObjectRef | None = None
         self._labels: Mapping[str, str] | None = None
+        self._owners: tuple[OwnerReference, ...] | None = None
+        self._once: dict[str, Any] | None = None  # other values parsed once (see _parsed)
 
     def __repr__(self) -> str:
         return f"<{self.ref.display()}>"
@@ -107,16 +111,35 @@ class KubeObject:
     def annotations(self) -> Mapping[str, str]:
         return as_map(self.metadata.get("annotations"))
 
+    def _parsed(self, name: str, parse: Callable[[], Any]) -> Any:
+        once = self._once
+        if once is None:
+            once = self._once = {}
+        if name not in once:
+            once[name] = parse()
+        return once[name]
+
     @property
     def created(self) -> datetime | None:
-        return parse_time(self.metadata.get("creationTimestamp"))
+        value: datetime | None = self._parsed(
+            "created", lambda: parse_time(self.metadata.get("creationTimestamp"))
+        )
+        return value
 
     @property
     def deletion_timestamp(self) -> datetime | None:
-        return parse_time(self.metadata.get("deletionTimestamp"))
+        value: datetime | None = self._parsed(
+            "deleted", lambda: parse_time(self.metadata.get("deletionTimestamp"))
+        )
+        return value
 
     @property
     def owner_references(self) -> tuple[OwnerReference, ...]:
+        if self._owners is None:
+            self._owners = self._parse_owners()
+        return self._owners
+
+    def _parse_owners(self) -> tuple[OwnerReference, ...]:
         refs = []
         for item in as_list(self.metadata.get("ownerReferences")):
             if isinstance(item, Mapping):

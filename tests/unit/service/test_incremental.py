@@ -237,7 +237,11 @@ def _same_state(evolved: ClusterState, fresh: ClusterState) -> None:
     for dep in fresh.objects("Deployment"):
         mine = evolved.get("Deployment", dep.namespace, dep.name)
         assert mine is not None
-        assert sorted(p.name for p in evolved.pods_of(mine)) == sorted(p.name for p in fresh.pods_of(dep))
+        assert [p.raw for p in evolved.pods_of(mine)] == [p.raw for p in fresh.pods_of(dep)]
+    for reason in ("Unhealthy", "BackOff", "Failed", "FailedCreate", "FailedScheduling"):
+        assert [e.raw for e in evolved.events_with_reason(reason)] == [
+            e.raw for e in fresh.events_with_reason(reason)
+        ]
     assert [p.raw for p in evolved.troubled_pods] == [p.raw for p in fresh.troubled_pods]
     assert [(o.raw, r) for o, r in evolved.template_references] == [
         (o.raw, r) for o, r in fresh.template_references
