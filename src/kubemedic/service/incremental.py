@@ -21,6 +21,7 @@ from kubemedic.analyzers.run import run_analyzers
 from kubemedic.analyzers.scope import Key, full, known_from, plan
 from kubemedic.domain import Finding
 from kubemedic.state import ClusterState
+from kubemedic.state.focus import focus
 
 DEFAULT_FULL_EVERY_S = 10.0
 INTERNAL_KIND = "Analyzer"  # an analyzer's crash is reported on this kind
@@ -66,7 +67,7 @@ class IncrementalAnalysis:
             self.full_runs += 1
             scope = sum(state.kinds.values())
         else:
-            found = self._merge(run_analyzers(state.focused(decided.keys)), decided.keys)
+            found = self._merge(run_analyzers(focus(state, decided.keys)), decided.keys)
             self.scoped_runs += 1
             scope = len(decided.keys)
         self._state = state

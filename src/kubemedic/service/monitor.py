@@ -35,6 +35,7 @@ from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
 from kubemedic.state import ClusterState, KubeObject
 from kubemedic.state.cluster_state import LogKey, make_view
+from kubemedic.state.evolve import evolve
 from kubemedic.store import ApplyResult, Store
 
 SYNC_TIMEOUT_S = 15.0
@@ -246,7 +247,7 @@ class ClusterMonitor:
                     if raw is not None
                 ]
                 gone = [key for key, raw in delta.items() if raw is None]
-                built = previous.evolve(changed, gone, now=now)
+                built = evolve(previous, changed, gone, now=now)
             return built, (wanted_logs(built) if self.with_logs else [])
 
         state, wanted = await asyncio.to_thread(prepare)

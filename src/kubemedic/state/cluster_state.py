@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -107,22 +107,6 @@ class ClusterState:
                     str(inv.get("name") or ""),
                 )
                 self._events_by_key[key].append(obj)
-
-    def evolve(
-        self, changed: Iterable[KubeObject], deleted: Iterable[tuple[str, str, str]], *, now: datetime
-    ) -> ClusterState:
-        """A new state: this one with `changed` views added or put in place of the object with the same
-        (kind, namespace, name), and the `deleted` keys gone. See state/evolve.py."""
-        from kubemedic.state.evolve import evolve
-
-        return evolve(self, changed, deleted, now=now)
-
-    def focused(self, keys: Collection[tuple[str, str, str]]) -> ClusterState:
-        """This state with iteration over workloads, pods and their events narrowed to `keys`, every
-        lookup still answered from the whole cluster. See state/focus.py."""
-        from kubemedic.state.focus import focus
-
-        return focus(self, keys)
 
     def build_indexes(self) -> ClusterState:
         """Build the derived indexes now instead of on first use: pods by label and namespace, the

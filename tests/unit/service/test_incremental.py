@@ -23,6 +23,7 @@ from kubemedic.analyzers.run import run_analyzers
 from kubemedic.service.incremental import IncrementalAnalysis
 from kubemedic.state import ClusterState
 from kubemedic.state.cluster_state import make_view
+from kubemedic.state.evolve import evolve
 from kubemedic.state.snapshot.loader import load_snapshot
 from kubemedic.state.timeutil import parse_time
 
@@ -268,7 +269,7 @@ def test_incremental_findings_equal_a_full_analysis_after_every_batch_of_changes
     for step in range(60):
         changed, deleted = mutator.step()
         fresh_views = [_view(objects[k]) for k in changed]
-        state = state.evolve(fresh_views, deleted, now=now)
+        state = evolve(state, fresh_views, deleted, now=now)
         for k in deleted:
             views.pop(k, None)
         for view in fresh_views:
