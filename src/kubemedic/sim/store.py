@@ -178,8 +178,9 @@ class Store:
         return len(self._kind(rkey).objects)
 
     def dependents(self, owner_uid: str) -> list[tuple[str, Entry]]:
+        """The objects `owner_uid` owns, in a fixed order (a seeded run must not depend on set order)."""
         out: list[tuple[str, Entry]] = []
-        for rkey, key in self._owners.get(owner_uid, set()).copy():
+        for rkey, key in sorted(self._owners.get(owner_uid, set())):
             entry = self._kind(rkey).objects.get(key)
             if entry is not None:
                 out.append((rkey, entry))

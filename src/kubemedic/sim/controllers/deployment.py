@@ -58,7 +58,7 @@ class DeploymentController:
             if owner in self.by_uid:
                 dirty.add(self.by_uid[owner])
         dirty.update(k for k, t in self.recheck.items() if t <= now)
-        for key in dirty:
+        for key in sorted(dirty):  # sorted: a seeded run must not depend on set order
             self.recheck.pop(key, None)
             entry = self.world.store.get("apps/deployments", *key)
             if entry is not None:

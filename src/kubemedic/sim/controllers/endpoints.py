@@ -39,7 +39,7 @@ class EndpointsController:
         for change in self.pods.drain():
             self.pending.add(change.entry.namespace)
         namespaces, self.pending = self.pending, set()
-        for ns in namespaces:
+        for ns in sorted(namespaces):
             services = [
                 s
                 for s in self.world.store.items("/services", ns)

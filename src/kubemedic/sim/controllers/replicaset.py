@@ -35,7 +35,7 @@ class ReplicaSetController:
             if owner is not None and owner in self.by_uid:
                 dirty.add(self.by_uid[owner])
         dirty.update(k for k, t in self.retry.items() if t <= now)
-        for key in dirty:
+        for key in sorted(dirty):  # sorted: the same seed creates the same pods, whatever the hash seed
             entry = self.world.store.get("apps/replicasets", *key)
             if entry is not None:
                 self.reconcile(entry, now)
