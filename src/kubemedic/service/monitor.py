@@ -27,6 +27,7 @@ from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
 from kubemedic.cluster.metrics_api import list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
+from kubemedic.service.anomaly_context import with_nearest_change
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
 from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
@@ -260,6 +261,8 @@ class ClusterMonitor:
             dirty.update(_pods_with_new_logs(previous, logs))
             state = state.with_logs(logs)
         anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
+        if anomalies:  # what changed just before: the rollout or config change an anomaly may follow
+            anomalies = await with_nearest_change(anomalies, self.store, state)
         why_full = "" if previous is not None and live is None else "state rebuilt from the whole copy"
 
         def analyze() -> tuple[ScanReport, AnalysisRun]:
