@@ -106,10 +106,9 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
                 if top_key not in done:
                     done.add(top_key)
                     keys.update(_unit(state, top))
-    for namespace in namespaces:
-        for state in (old, new):
-            for kind in state.kinds:
-                keys.update((kind, o.namespace, o.name) for o in state.objects(kind, namespace))
+    if namespaces:
+        keys.update(old.keys_in(namespaces))
+        keys.update(new.keys_in(namespaces))
     keys.update(node_keys)
     total = sum(new.kinds.values())
     if total and len(keys) > MOST * total:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -60,6 +60,8 @@ class ClusterState:
         self._sorted: set[int] = set()
         self._memo: dict[str, object] = {}
         self._chains: dict[int, tuple[KubeObject, tuple[KubeObject, ...]]] = {}
+        self._whole: ClusterState | None = None  # set on a focused state: lookups answer from it
+        self._focus: Collection[tuple[str, str, str]] | None = None  # ... and what it iterates over
         self._field_indexes: dict[
             tuple[str, tuple[str, ...]], dict[str, KubeObject]
         ] = {}  # ids of event lists already in time order (sorted on first use)
@@ -119,7 +121,18 @@ class ClusterState:
 
     @property
     def kinds(self) -> Mapping[str, int]:
-        return {kind: len(items) for kind, items in self._by_kind.items()}
+        """How many objects of each kind the cluster has (a focused state answers for the whole)."""
+        source = self._whole if self._whole is not None else self
+        return {kind: len(items) for kind, items in source._by_kind.items()}
+
+    def keys_in(self, namespaces: Collection[str]) -> list[tuple[str, str, str]]:
+        """(kind, namespace, name) of every object in these namespaces."""
+        return [key for key in self._by_key if key[1] in namespaces]
+
+    def has_any(self, kind: str) -> bool:
+        """Whether the cluster has any object of this kind (a focused state answers for the whole)."""
+        source = self._whole if self._whole is not None else self
+        return bool(source._by_kind.get(kind))
 
     def objects(self, kind: str, namespace: str | None = None) -> Sequence[KubeObject]:
         items = self._by_kind.get(kind, [])
@@ -143,6 +156,8 @@ class ClusterState:
         return self._by_uid.get(uid)
 
     def namespaces(self) -> list[str]:
+        if self._whole is not None:
+            return self._whole.namespaces()
         names = {o.namespace for items in self._by_kind.values() for o in items if o.namespace}
         names.update(o.name for o in self._by_kind.get("Namespace", []))
         return sorted(names)
@@ -202,6 +217,8 @@ class ClusterState:
 
     @cached_property
     def _pods_by_namespace(self) -> dict[str, list[Pod]]:
+        if self._whole is not None:
+            return self._whole._pods_by_namespace
         out: dict[str, list[Pod]] = defaultdict(list)
         for pod in self.pods():
             out[pod.namespace].append(pod)
@@ -209,6 +226,8 @@ class ClusterState:
 
     @cached_property
     def _pods_by_label(self) -> dict[tuple[str, str, str], list[Pod]]:
+        if self._whole is not None:
+            return self._whole._pods_by_label
         out: dict[tuple[str, str, str], list[Pod]] = defaultdict(list)
         for pod in self.pods():
             ns = pod.namespace
@@ -264,10 +283,15 @@ class ClusterState:
         found: list[Event] = []
         for reason in reasons:
             found.extend(self._events_by_reason.get(reason, ()))
+        if self._whole is not None and self._focus is not None:  # only those about focused objects
+            keys = self._focus
+            found = [e for e in found if e.involved_key in keys]
         return found
 
     @cached_property
     def _pods_by_node(self) -> dict[str, list[Pod]]:
+        if self._whole is not None:
+            return self._whole._pods_by_node
         out: dict[str, list[Pod]] = defaultdict(list)
         for pod in self.pods():
             if pod.node_name:
@@ -282,6 +306,8 @@ class ClusterState:
 
     def by_field(self, kind: str, path: tuple[str] | tuple[str, str]) -> Mapping[str, KubeObject]:
         """Objects of a kind indexed by the string at `path` (e.g. Services by spec.clusterIP); built once."""
+        if self._whole is not None:
+            return self._whole.by_field(kind, path)
         key = (kind, path)
         index = self._field_indexes.get(key)
         if index is None:
@@ -351,8 +377,7 @@ class ClusterState:
             for obj in self._by_kind.get(kind, ()):
                 if kind in ("ReplicaSet", "Job") and obj.metadata.get("ownerReferences"):
                     continue
-                spec = obj.pod_template().get("spec")
-                out.append((obj, tuple(pod_spec_references(spec if isinstance(spec, Mapping) else {}))))
+                out.append((obj, _template_refs(obj)))
         by_uid = self._by_uid
         for pod in self.pods():
             raw = pod.raw
@@ -362,7 +387,7 @@ class ClusterState:
             owners = raw["metadata"].get("ownerReferences")
             if owners and any(type(o) is dict and o.get("uid") in by_uid for o in owners):
                 continue
-            out.append((pod, tuple(pod_spec_references(pod.spec))))
+            out.append((pod, _pod_refs(pod)))
         return out
 
     def waiting_containers(self, reasons: Iterable[str]) -> Iterator[tuple[Pod, ContainerStatus]]:
@@ -374,6 +399,22 @@ class ClusterState:
 
     def age_seconds(self, when: datetime | None) -> float | None:
         return None if when is None else (self.now - when).total_seconds()
+
+
+def _template_refs(obj: KubeObject) -> tuple[SpecReference, ...]:
+    def parse() -> tuple[SpecReference, ...]:
+        spec = obj.pod_template().get("spec")
+        return tuple(pod_spec_references(spec if isinstance(spec, Mapping) else {}))
+
+    refs: tuple[SpecReference, ...] = obj.parsed_once("template_refs", parse)
+    return refs
+
+
+def _pod_refs(pod: Pod) -> tuple[SpecReference, ...]:
+    refs: tuple[SpecReference, ...] = pod.parsed_once(
+        "pod_refs", lambda: tuple(pod_spec_references(pod.spec))
+    )
+    return refs
 
 
 def _container_troubled(status: ContainerStatus) -> bool:

@@ -35,8 +35,14 @@ class Event(KubeObject):
         return self._involved
 
     @property
+    def involved_key(self) -> tuple[str, str, str]:
+        """(kind, namespace, name) of the object this event is about."""
+        ref = self.involved
+        return (ref.kind, ref.namespace, ref.name)
+
+    @property
     def field_path(self) -> str:
-        value: str = self._parsed(
+        value: str = self.parsed_once(
             "field_path",
             lambda: str(
                 as_map(self.raw.get("regarding" if self._v1 else "involvedObject")).get("fieldPath") or ""
@@ -46,7 +52,7 @@ class Event(KubeObject):
 
     @property
     def reason(self) -> str:
-        value: str = self._parsed("reason", lambda: str(self.raw.get("reason") or ""))
+        value: str = self.parsed_once("reason", lambda: str(self.raw.get("reason") or ""))
         return value
 
     @property

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kubemedic.state.events import Event
 from kubemedic.state.objects import KubeObject
+from kubemedic.state.pods import Pod
 
 if TYPE_CHECKING:
     from kubemedic.state.cluster_state import ClusterState
@@ -35,6 +36,7 @@ def evolve(
     new = copy.copy(old)  # the same class, attributes shared for now, replaced below
     for name in _DERIVED:  # cached_property values live in __dict__: drop them, they are rebuilt on use
         new.__dict__.pop(name, None)
+    pod_indexes = {name: dict(old.__dict__[name]) for name in _POD_INDEXES if name in old.__dict__}
     new.now = now if now.tzinfo else now.replace(tzinfo=UTC)
     new._logs = dict(old._logs)
     new._memo = {}
@@ -42,7 +44,7 @@ def evolve(
     new._field_indexes = {}
     new._by_key = dict(old._by_key)
     new._by_uid = dict(old._by_uid)
-    lists = _Lists(old)
+    lists = _Lists(old, pod_indexes)
 
     replaced: list[tuple[KubeObject, KubeObject]] = []
     going: list[KubeObject] = []
@@ -86,18 +88,25 @@ def evolve(
         if view.uid:
             new._by_uid[view.uid] = view
     lists.finish(new)
+    for name, index in pod_indexes.items():  # kept up to date like the others, not rebuilt
+        new.__dict__[name] = defaultdict(list, index)
     return new
 
 
 # cached_property names of ClusterState (derived from the objects; recomputed on first use)
 _DERIVED = ("_pods_by_namespace", "_pods_by_label", "_pods_by_node", "troubled_pods", "template_references")
+# ... of which these lookup indexes are carried over and edited when the previous state had them
+_POD_INDEXES = ("_pods_by_namespace", "_pods_by_label", "_pods_by_node")
 
 
 class _Lists:
     """The list-valued indexes of a state, edited in batches: additions, removals and replacements are
     collected per (index, key) and each touched list is rebuilt once, as a new list (copy-on-write)."""
 
-    def __init__(self, old: ClusterState) -> None:
+    def __init__(self, old: ClusterState, pod_indexes: dict[str, dict[Any, list[Any]]]) -> None:
+        self.pods_by_namespace = pod_indexes.get("_pods_by_namespace")
+        self.pods_by_label = pod_indexes.get("_pods_by_label")
+        self.pods_by_node = pod_indexes.get("_pods_by_node")
         self.by_kind = dict(old._by_kind)
         self.children = dict(old._children)
         self.by_uid = dict(old._events_by_uid)
@@ -192,6 +201,17 @@ def _slots(lists: _Lists, view: KubeObject) -> list[tuple[Any, Any]]:
     """Where `view` is listed besides its kind: under each owner's uid, and events under their reason
     and involved object (uid and key)."""
     out: list[tuple[Any, Any]] = [(_Ref(lists.children), uid) for uid in _owner_uids(view)]
+    if isinstance(view, Pod):
+        ns = view.namespace
+        if lists.pods_by_namespace is not None:
+            out.append((_Ref(lists.pods_by_namespace), ns))
+        if lists.pods_by_label is not None:
+            for label, value in view.labels.items():
+                out.append(
+                    (_Ref(lists.pods_by_label), (ns, label, value if type(value) is str else str(value)))
+                )
+        if lists.pods_by_node is not None and view.node_name:
+            out.append((_Ref(lists.pods_by_node), view.node_name))
     if isinstance(view, Event):
         out.append((_Ref(lists.by_reason), str(view.raw.get("reason") or "")))
         found = _event_keys(view)

@@ -111,7 +111,9 @@ class KubeObject:
     def annotations(self) -> Mapping[str, str]:
         return as_map(self.metadata.get("annotations"))
 
-    def _parsed(self, name: str, parse: Callable[[], Any]) -> Any:
+    def parsed_once(self, name: str, parse: Callable[[], Any]) -> Any:
+        """`parse()` the first time `name` is asked of this view, the same value after (a view's raw
+        object never changes)."""
         once = self._once
         if once is None:
             once = self._once = {}
@@ -121,14 +123,14 @@ class KubeObject:
 
     @property
     def created(self) -> datetime | None:
-        value: datetime | None = self._parsed(
+        value: datetime | None = self.parsed_once(
             "created", lambda: parse_time(self.metadata.get("creationTimestamp"))
         )
         return value
 
     @property
     def deletion_timestamp(self) -> datetime | None:
-        value: datetime | None = self._parsed(
+        value: datetime | None = self.parsed_once(
             "deleted", lambda: parse_time(self.metadata.get("deletionTimestamp"))
         )
         return value

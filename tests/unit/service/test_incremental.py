@@ -228,6 +228,15 @@ def _view(raw: Obj) -> Any:
 
 def _same_state(evolved: ClusterState, fresh: ClusterState) -> None:
     assert dict(evolved.kinds) == dict(fresh.kinds)
+    for ns in fresh.namespaces():
+        assert [p.raw for p in evolved.pods_in(ns)] == [p.raw for p in fresh.pods_in(ns)]
+    for node in fresh.objects("Node"):
+        assert [p.raw for p in evolved.pods_on(node.name)] == [p.raw for p in fresh.pods_on(node.name)]
+    for svc in fresh.objects("Service"):
+        selector = svc.spec_selector()
+        assert [p.raw for p in evolved.select_pods(svc.namespace, selector)] == [
+            p.raw for p in fresh.select_pods(svc.namespace, selector)
+        ]
     for kind in fresh.kinds:
         assert [o.raw for o in evolved.objects(kind)] == [o.raw for o in fresh.objects(kind)], kind
     for pod in fresh.pods():

@@ -20,7 +20,7 @@ TEMPLATE_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob")
 
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
-    present = {kind: bool(state.objects(kind)) for kind in CHECKED_KINDS}
+    present = {kind: state.has_any(kind) for kind in CHECKED_KINDS}
     for subject, refs in state.template_references:
         seen: set[tuple[str, str, str]] = set()
         for ref in refs:

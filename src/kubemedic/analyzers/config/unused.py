@@ -49,7 +49,7 @@ def _referenced(state: ClusterState) -> set[tuple[str, str, str]]:
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
     candidates = [o for kind in ("ConfigMap", "Secret") for o in state.objects(kind)]
-    if not candidates or not state.objects("Pod"):
+    if not candidates or not state.has_any("Pod"):
         return
     referenced = _referenced(state)
     for obj in candidates:

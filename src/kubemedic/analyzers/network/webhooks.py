@@ -14,7 +14,7 @@ from kubemedic.state import ClusterState, LabelSelector, as_list, as_map, dig
 
 
 def analyze(state: ClusterState) -> Iterator[Finding]:
-    have_services = bool(state.objects("Service"))
+    have_services = state.has_any("Service")
     for kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"):
         for config in state.objects(kind):
             for hook in as_list(config.raw.get("webhooks")):
