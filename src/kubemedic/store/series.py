@@ -182,7 +182,7 @@ class SeriesStore:
         if not good:
             return WriteResult(0, tuple(rejected))
         async with self._sessions.begin() as session:
-            ids, fresh = await self._resolve(session, cluster, {s.series for s in good})
+            ids, fresh = await self._resolve(session, cluster, dict.fromkeys(s.series for s in good))
             points: dict[tuple[int, int], float] = {}
             for s in good:
                 points[(ids[s.series], _ms(s.timestamp))] = s.value  # a repeat in the batch: the last wins
