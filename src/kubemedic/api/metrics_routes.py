@@ -9,7 +9,7 @@ this server did not hand out - is a 400 problem+json naming what was wrong.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -66,7 +66,7 @@ def data_dict(d: SeriesData, resolution: Resolution) -> dict[str, Any]:
 def metrics_router(series: MetricsSeries, viewer: Any, clock: Clock | None = None) -> APIRouter:
     router = APIRouter()
     Viewer = Annotated[Caller, Depends(viewer)]
-    now = clock or (lambda: datetime.now(UTC))
+    now = clock or series.clock  # the service's clock: `auto` and the retention agree with the window
 
     @router.get("/api/v1/metrics/series", responses=_OBJECT)
     async def list_series(

@@ -178,7 +178,7 @@ class MetricsSeries:
         """The series matching `which`, in a stable order, with a cursor for the next page."""
         after = 0
         if cursor:
-            if not cursor.isdigit():
+            if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
                 raise InputError(f"cursor {cursor!r} is not one this server handed out")
             after = int(cursor)
         return await self.store.series.catalogue(
