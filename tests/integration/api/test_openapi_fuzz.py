@@ -2,7 +2,8 @@
 for server errors and for responses that break the document (status codes, content types, schemas).
 
 Bounded: a fixed number of examples per operation, derandomized so a failure reproduces. The app runs
-under real uvicorn over a real SQLite store holding findings and a metric series, with a live view of a factory cluster.
+under real uvicorn over a real SQLite store holding findings and a metric series, with a live view of
+a factory cluster.
 """
 
 from __future__ import annotations
