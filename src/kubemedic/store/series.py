@@ -102,7 +102,7 @@ class SeriesPurge:
     series: int  # catalogue rows left without any point
 
 
-_TABLES: dict[Resolution, Any] = {
+POINT_TABLES: dict[Resolution, Any] = {  # the table of each resolution
     Resolution.RAW: RawPointRow,
     Resolution.MINUTE: MinutePointRow,
     Resolution.TEN_MINUTES: TenMinutePointRow,
@@ -309,7 +309,7 @@ class SeriesStore:
     ) -> dict[int, tuple[SeriesPoint, ...]]:
         """Each series' points oldest first: raw points with since <= t < until, or the buckets that
         overlap [since, until). A series without points in the window maps to ()."""
-        table = _TABLES[resolution]
+        table = POINT_TABLES[resolution]
         lo, hi = _ms(since.timestamp()), _ms(until.timestamp())
         width = resolution.seconds * 1000
         if width:
@@ -348,7 +348,7 @@ class SeriesStore:
                 counts.append(_count(result))
             orphans = await session.execute(
                 delete(SeriesRow).where(
-                    *(~exists().where(t.series_id == SeriesRow.id) for t in _TABLES.values())
+                    *(~exists().where(t.series_id == SeriesRow.id) for t in POINT_TABLES.values())
                 )
             )
             counts.append(_count(orphans))
