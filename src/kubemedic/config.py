@@ -21,6 +21,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How long serve keeps timeline entries, minute summaries and resolved findings.",
     )
+    series_raw_hours: float = Field(
+        default=6.0, gt=0, description="How long serve keeps raw metric points (one per reading, 15 s apart)."
+    )
+    series_1m_hours: float = Field(default=48.0, gt=0, description="How long it keeps 1-minute buckets.")
+    series_10m_hours: float = Field(default=720.0, gt=0, description="How long it keeps 10-minute buckets.")
 
     jwt_key: str = Field(default="", description="HS256 secret or RS256 public key (PEM) for bearer JWTs.")
     jwt_algorithms: str = Field(default="HS256", description="Comma-separated, e.g. RS256.")

@@ -5,6 +5,7 @@ name the local auth dependency.)
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -20,11 +21,13 @@ from kubemedic.api.auth import Authenticator, Caller, requires
 from kubemedic.api.cluster_routes import LogReader, States, cluster_router
 from kubemedic.api.guard import RequestGuard
 from kubemedic.api.limits import Limiter
+from kubemedic.api.metrics_routes import metrics_router
 from kubemedic.api.read_cache import ReadCache, cached_json
 from kubemedic.domain import InputError, Severity
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.assistant import AssistantService
 from kubemedic.service.broadcast import Broadcaster
+from kubemedic.service.metrics_series import MetricsSeries
 from kubemedic.service.telemetry import Metrics
 from kubemedic.store import Store, StoredFinding
 
@@ -80,6 +83,7 @@ def create_app(
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
     read_cache: ReadCache | None = None,
     assistant: AssistantService | None = None,
+    series: MetricsSeries | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="kubemedic",
@@ -224,4 +228,6 @@ def create_app(
     viewers = requires("viewer", authn)
     app.include_router(cluster_router(states or dict, store, viewers, logs, read_cache=read_cache))
     app.include_router(assistant_router(states or dict, store, requires("viewer", authn), logs, assistant))
+    series = series or MetricsSeries(store, clock=lambda: datetime.now(UTC))
+    app.include_router(metrics_router(series, viewers))
     return app

@@ -8,7 +8,7 @@ import os
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from kubemedic.service.broadcast import Broadcaster, Message
 from kubemedic.service.cluster_access import ClusterAccess
 from kubemedic.service.history import Retention, Summarizer
 from kubemedic.service.leadership import Leadership
+from kubemedic.service.metrics_series import MetricsSeries, SeriesRetention
 from kubemedic.service.monitor import ClusterMonitor, MonitorScan
 from kubemedic.service.telemetry import Metrics
 from kubemedic.service.timeline import TimelineRecorder
@@ -57,6 +58,7 @@ class ServeConfig:
     retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
     summary_every_s: float = 60.0
     metrics_interval_s: float | None = 15.0  # pod usage read for anomaly detection; None = off
+    series_retention: SeriesRetention = field(default_factory=SeriesRetention)  # metric series kept
 
 
 class _Server(uvicorn.Server):
@@ -177,6 +179,8 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             read_cache.clear()  # the store just changed
             await publish(scan)
 
+        # the collected samples' sink (MetricsWatch's `sink=`, handed over by the monitor)
+        series = MetricsSeries(store, clock=now, retention=config.series_retention)
         monitor = ClusterMonitor(
             config.target,
             store,
@@ -186,6 +190,8 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             on_change=timeline.observe,
             gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (see monitor.py)
             metrics_interval_s=config.metrics_interval_s,
+            # TODO(lead): once ClusterMonitor passes a sink to MetricsWatch (branch h-collect), add:
+            # metrics_sink=series.sink(lambda: monitor.cluster),
         )
 
         async def watch(term: asyncio.Event) -> None:
@@ -246,6 +252,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             cors_origins=config.cors_origins,
             readiness=readiness,
             read_cache=read_cache,
+            series=series,
         )
         server = _Server(
             uvicorn.Config(
@@ -268,7 +275,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             asyncio.create_task(
                 Summarizer(store, states, clock=now, every_s=config.summary_every_s).run(stop)
             ),
-            asyncio.create_task(Retention(store, clock=now, keep=keep).run(stop)),
+            asyncio.create_task(Retention(store, clock=now, keep=keep, series=series).run(stop)),
         ]
         try:
             await server.serve()  # returns after a signal, once open requests are drained (5 s at most)

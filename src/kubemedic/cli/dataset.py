@@ -1,5 +1,6 @@
-"""`kubemedic dataset export` (the store's findings, incidents, timeline and summaries as labelled data)
-and `kubemedic dataset synth` (a labelled corpus played from the simulator's fault scenarios)."""
+"""`kubemedic dataset export` (the store's findings, incidents, timeline, summaries and metric series as
+labelled data) and `kubemedic dataset synth` (a labelled corpus played from the simulator's fault
+scenarios)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,17 @@ def dataset_export(
     ] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Only this cluster.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, or parquet (needs pyarrow installed).")] = "csv",
+    step: Annotated[
+        str, typer.Option("--step", help="Resolution of the metric series file: raw, 1m or 10m.")
+    ] = "1m",
     db: DbOption = None,
 ) -> None:
-    """Write findings, incidents, timeline (labelled) and summaries files, dataset.json and a README.
+    """Write findings, incidents, timeline (labelled), summaries and metric series files, dataset.json
+    and a README.
 
-    Each timeline row's `label` is the categories of the findings open on its object at that time.
-    Exit codes: 0 done, 2 bad input (a bad --since/--until/--format, a non-empty directory, a bad --db).
+    Each timeline and series row's `label` is the categories of the findings open on its object at
+    that time. Exit codes: 0 done, 2 bad input (a bad --since/--until/--format/--step, a non-empty
+    directory, a bad --db).
     """
     import asyncio
 
@@ -58,6 +64,7 @@ def dataset_export(
             until=parse_when("until", until, now),
             cluster=cluster,
             format=fmt.strip().lower(),
+            step=step.strip().lower(),
         )
         check_options(options)  # before opening (and maybe creating) the database
     except InputError as exc:

@@ -280,7 +280,9 @@ def serve(
 
     Settings from the environment: KUBEMEDIC_DATABASE_URL, KUBEMEDIC_REDIS_URL, KUBEMEDIC_JWT_KEY /
     _JWT_ALGORITHMS / _JWT_ISSUER / _JWT_AUDIENCE (bearer JWTs), KUBEMEDIC_CORS_ORIGINS,
-    KUBEMEDIC_RETENTION_HOURS (history kept, default 24), KUBEMEDIC_LLM_* (the model `ask` may use).
+    KUBEMEDIC_RETENTION_HOURS (history kept, default 24), KUBEMEDIC_SERIES_RAW_HOURS / _SERIES_1M_HOURS
+    / _SERIES_10M_HOURS (metric series kept per resolution: 6, 48, 720), KUBEMEDIC_LLM_* (the model
+    `ask` may use).
     """
     import asyncio
 
@@ -299,6 +301,14 @@ def serve(
             issuer=settings.jwt_issuer or None,
             audience=settings.jwt_audience or None,
         )
+    from kubemedic.service.metrics_series import SeriesRetention
+
+    try:
+        series_retention = SeriesRetention.from_hours(
+            settings.series_raw_hours, settings.series_1m_hours, settings.series_10m_hours
+        )
+    except InputError as exc:
+        die(str(exc))
     config = ServeConfig(
         ClusterTarget(kubeconfig=kubeconfig, context=context),
         store_url(db),
@@ -313,6 +323,7 @@ def serve(
         rate_limit=rate_limit,
         rate_burst=rate_burst,
         metrics_interval_s=metrics_interval if metrics_interval > 0 else None,
+        series_retention=series_retention,
     )
     from kubemedic.logging_setup import configure
 

@@ -10,7 +10,10 @@ across reopenings); a finding whose opening was already purged by retention fall
 first_seen/resolved_at. Rows are streamed from the database to the files; only the findings overlapping
 the window are held in memory (one small tuple each) to label the timeline.
 
-Metric series are not exported: the store does not keep them yet (the manifest says so).
+Metric series are exported as one file of points (`series.*`) at the resolution `--step` asks for
+(raw, 1m - the default - or 10m; a bucket's row carries its mean as value, and min, max and count),
+with the series' labels as columns and the same `label` as the timeline: the categories of the
+findings open on the series' object at the point's time.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from kubemedic.domain import InputError
 from kubemedic.state.timeutil import parse_instant
 from kubemedic.store import Store
 from kubemedic.store.codec import utc
-from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
+from kubemedic.store.series import POINT_TABLES, Resolution
+from kubemedic.store.tables import FindingRow, IncidentRow, SeriesRow, SummaryRow, TimelineRow
 
 FORMATS = ("csv", "parquet")
 LIFECYCLE = ("finding-opened", "finding-resolved")
@@ -84,18 +88,41 @@ SUMMARY_COLUMNS = (
     "findings_by_severity",
     "top_findings",
 )
+SERIES_COLUMNS = (
+    "at",
+    "cluster",
+    "metric",
+    "kind",
+    "namespace",
+    "name",
+    "container",
+    "value",
+    "min",
+    "max",
+    "count",
+    "label",
+)
 TIME_COLUMNS = frozenset({"at", "first_seen", "last_seen", "resolved_at"})
 INT_COLUMNS = frozenset(
-    {"occurrences", "nodes_ready", "nodes_total", "pods_ready", "pods_total", "restarts", "incidents_open"}
+    {
+        "occurrences",
+        "nodes_ready",
+        "nodes_total",
+        "pods_ready",
+        "pods_total",
+        "restarts",
+        "incidents_open",
+        "count",
+    }
 )
+FLOAT_COLUMNS = frozenset({"value", "min", "max"})
 NOT_INCLUDED = (
-    "metric series (CPU, memory, ...): kubemedic does not store metric series yet",
     "finding bodies (message, evidence, remediation): use the findings API for those",
     "timeline entry data beyond its text",
 )
 
 
-Cell = str | int | datetime | None
+Cell = str | int | float | datetime | None
 ObjectKey = tuple[str, str, str, str]  # cluster, kind, namespace, name
 
 
@@ -106,11 +133,12 @@ class ExportOptions:
     until: datetime | None = None  # exclusive
     cluster: str | None = None
     format: str = "csv"
+    step: str = "1m"  # resolution of the metric series file: raw, 1m or 10m
 
 
 @dataclass(frozen=True, slots=True)
 class TableFile:
-    name: str  # findings, incidents, timeline, summaries
+    name: str  # findings, incidents, timeline, summaries, series
     path: Path
     rows: int
     columns: tuple[str, ...]
@@ -141,6 +169,9 @@ def check_options(options: ExportOptions) -> None:
     """Refuse what cannot work before anything is written: unknown format, missing pyarrow, a used dir."""
     if options.format not in FORMATS:
         raise InputError(f"--format {options.format!r} is not one of {', '.join(FORMATS)}")
+    if options.step not in {r.value for r in Resolution}:
+        known = ", ".join(r.value for r in Resolution)
+        raise InputError(f"--step {options.step!r} is not one of {known}")
     if options.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
         raise InputError("--format parquet needs pyarrow, which is not installed: pip install pyarrow")
     if options.since is not None and options.until is not None and options.since >= options.until:
@@ -155,7 +186,7 @@ def check_options(options: ExportOptions) -> None:
 
 
 async def export_dataset(store: Store, options: ExportOptions, *, now: datetime) -> ExportResult:
-    """Write the four tables, the manifest and a README into `options.directory` (created if missing)."""
+    """Write the five tables, the manifest and a README into `options.directory` (created if missing)."""
     check_options(options)
     options.directory.mkdir(parents=True, exist_ok=True)
     files: list[TableFile] = []
@@ -180,6 +211,11 @@ async def export_dataset(store: Store, options: ExportOptions, *, now: datetime)
         files.append(timeline)
         files.append(
             await _copy(session, options, "summaries", SUMMARY_COLUMNS, _summaries_query(options), _summary)
+        )
+        files.append(
+            await _copy(
+                session, options, "series", SERIES_COLUMNS, _series_query(options), labeller.series_row
+            )
         )
     result = ExportResult(
         options.directory, tuple(files), labeller.labelled, options.directory / "dataset.json"
@@ -237,6 +273,36 @@ def _summaries_query(o: ExportOptions) -> Select[Any]:
         query = query.where(SummaryRow.at < o.until)
     if o.since is not None:
         query = query.where(SummaryRow.at >= o.since)
+    return query
+
+
+def _series_query(o: ExportOptions) -> Select[Any]:
+    """Points (or buckets) of every series in the window, series by series, oldest first."""
+    resolution = Resolution(o.step)
+    points = POINT_TABLES[resolution]
+    values = (
+        [points.value] if resolution is Resolution.RAW else [points.sum, points.min, points.max, points.count]
+    )
+    query = (
+        select(
+            points.t,
+            SeriesRow.cluster,
+            SeriesRow.metric,
+            SeriesRow.kind,
+            SeriesRow.namespace,
+            SeriesRow.name,
+            SeriesRow.container,
+            *values,
+        )
+        .join(SeriesRow, SeriesRow.id == points.series_id)
+        .order_by(points.series_id, points.t)
+    )
+    if o.cluster is not None:
+        query = query.where(SeriesRow.cluster == o.cluster)
+    if o.since is not None:
+        query = query.where(points.t >= round(o.since.timestamp() * 1000))
+    if o.until is not None:
+        query = query.where(points.t < round(o.until.timestamp() * 1000))
     return query
 
 
@@ -359,7 +425,8 @@ class _Labeller:
 
     def __init__(self, spans: dict[ObjectKey, list[_Span]], since: datetime | None) -> None:
         self._spans = spans
-        self._open: dict[ObjectKey, dict[str, str]] = {}
+        self._open: dict[ObjectKey, dict[str, tuple[str, datetime]]] = {}  # finding -> category, since
+        self._closed: dict[ObjectKey, list[tuple[str, datetime, datetime]]] = {}  # category, from, to
         self._seen: set[str] = set()
         self._since = since
         self.labelled = 0
@@ -374,13 +441,19 @@ class _Labeller:
         data = r.data if isinstance(r.data, dict) else {}
         finding_id = str(data.get("finding_id", ""))
         if r.type in LIFECYCLE and finding_id:
-            self._seen.add(finding_id)
             open_here = self._open.setdefault(key, {})
+            category = str(data.get("category", ""))
             if r.type == "finding-opened":
-                open_here[finding_id] = str(data.get("category", ""))
+                open_here[finding_id] = (category, at)
             else:
-                open_here.pop(finding_id, None)
-        categories = set(self._open.get(key, {}).values())
+                start = open_here.pop(finding_id, None)
+                if start is None and finding_id not in self._seen:  # its opening was purged: use its row
+                    first = [s.first_seen for s in self._spans.get(key, ()) if s.finding_id == finding_id]
+                    start = (category, first[0] if first else at)
+                if start is not None:
+                    self._closed.setdefault(key, []).append((start[0], start[1], at))
+            self._seen.add(finding_id)
+        categories = {category for category, _since in self._open.get(key, {}).values()}
         categories.update(
             s.category for s in self._spans.get(key, ()) if s.finding_id not in self._seen and s.covers(at)
         )
@@ -389,6 +462,42 @@ class _Labeller:
         if label and self.keep(r):
             self.labelled += 1
         return (at, r.cluster, r.kind, r.namespace, r.name, r.type, r.text, label)
+
+    def label_at(self, key: ObjectKey, at: datetime) -> str:
+        """What was open on an object at any time, once the whole timeline has been read."""
+        categories = {c for c, start, end in self._closed.get(key, ()) if start <= at < end}
+        categories.update(c for c, start in self._open.get(key, {}).values() if start <= at)
+        categories.update(
+            s.category for s in self._spans.get(key, ()) if s.finding_id not in self._seen and s.covers(at)
+        )
+        categories.discard("")
+        return LABEL_SEPARATOR.join(sorted(categories))
+
+    def series_row(self, r: Row[Any]) -> tuple[Cell, ...]:
+        cells: tuple[Any, ...] = tuple(r)
+        at = datetime.fromtimestamp(cells[0] / 1000, UTC)
+        numbers = cells[7:]
+        if len(numbers) == 1:  # a raw point
+            value = low = high = numbers[0]
+            count = 1
+        else:
+            total, low, high, count = numbers
+            value = total / count
+        label = self.label_at((r.cluster, r.kind, r.namespace, r.name), at)
+        return (
+            at,
+            r.cluster,
+            r.metric,
+            r.kind,
+            r.namespace,
+            r.name,
+            r.container,
+            value,
+            low,
+            high,
+            count,
+            label,
+        )
 
 
 # ---- sinks --------------------------------------------------------------------------------------------
@@ -404,7 +513,7 @@ class _Sink(Protocol):
     ) -> None: ...
 
 
-def _text(cell: Cell) -> str | int:
+def _text(cell: Cell) -> str | int | float:
     if cell is None:
         return ""
     if isinstance(cell, datetime):
@@ -473,6 +582,8 @@ class _ParquetSink:
 def _arrow_type(pa: Any, column: str) -> Any:
     if column in TIME_COLUMNS:
         return pa.timestamp("us", tz="UTC")
+    if column in FLOAT_COLUMNS:
+        return pa.float64()
     return pa.int64() if column in INT_COLUMNS else pa.string()
 
 
@@ -501,6 +612,13 @@ def _write_manifest(result: ExportResult, options: ExportOptions, now: datetime)
             f"sorted and joined with {LABEL_SEPARATOR!r}; empty when nothing was open",
             "labelled_rows": result.labelled_rows,
         },
+        "series": {
+            "file": f"series.{options.format}",
+            "step": options.step,
+            "resolution_s": Resolution(options.step).seconds,
+            "columns": "at = the point's time (raw) or its bucket's start; value = the value (raw) or "
+            "the bucket's mean, with min, max and count; label = as in the timeline, for the series' object",
+        },
         "not_included": list(NOT_INCLUDED),
     }
     result.manifest.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -522,6 +640,9 @@ def _write_readme(result: ExportResult, options: ExportOptions) -> None:
         "Labels: `timeline.*` column `label` = the categories of the findings open on that object at that",
         f"time ({LABEL_SEPARATOR!r}-joined), empty when nothing was open "
         f"({result.labelled_rows} labelled rows).",
+        "",
+        f"Metric series: `series.*`, one row per point at step {options.step} (a bucket's start, mean,",
+        "min, max, count), labelled like the timeline with what was open on the series' object.",
         "",
         "Not included:",
         *[f"- {item}" for item in NOT_INCLUDED],

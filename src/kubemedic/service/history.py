@@ -6,7 +6,8 @@ incidents and the titles of the five most severe open findings. These rows are t
 buffer": what each cluster looked like minute by minute, kept across restarts and queryable by time.
 
 `Retention` deletes, every ten minutes by default, timeline entries, summaries and resolved
-findings/incidents older than the retention (KUBEMEDIC_RETENTION_HOURS, 24 h by default).
+findings/incidents older than the retention (KUBEMEDIC_RETENTION_HOURS, 24 h by default), and, when
+given the stored metric series, their points past each resolution's own retention (metrics_series.py).
 
 Both take an injected clock and expose `tick()` (one round, for tests and callers) and
 `run(stop)` (rounds until stop is set; a failed round is logged and the loop goes on).
@@ -18,12 +19,14 @@ import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import structlog
 
 from kubemedic.domain import InputError
 from kubemedic.service.live import Clock
+from kubemedic.service.metrics_series import MetricsSeries
 from kubemedic.state import ClusterState
 from kubemedic.state.timeutil import parse_time
 from kubemedic.store import ClusterSummary, OpenOverview, PurgeResult, Store
@@ -108,7 +111,13 @@ class Summarizer:
 
 class Retention:
     def __init__(
-        self, store: Store, *, clock: Clock, keep: timedelta = timedelta(hours=24), every_s: float = 600.0
+        self,
+        store: Store,
+        *,
+        clock: Clock,
+        keep: timedelta = timedelta(hours=24),
+        every_s: float = 600.0,
+        series: MetricsSeries | None = None,
     ) -> None:
         if keep <= timedelta(0):
             raise InputError(f"the retention must be positive, got {keep}")
@@ -116,13 +125,18 @@ class Retention:
         self.clock = clock
         self.keep = keep
         self.every_s = every_s
+        self.series = series
         self._log = structlog.get_logger("kubemedic.history")
 
     async def tick(self) -> PurgeResult:
         """Delete what is older than the retention; returns what was deleted."""
         cutoff = self.clock() - self.keep
         result = await self.store.purge(cutoff)
-        if result.findings or result.incidents or result.timeline or result.summaries:
+        if self.series is not None:
+            purged = await self.series.purge()
+            points = purged.raw + purged.minute + purged.ten_minutes
+            result = replace(result, series_points=points)
+        if result.findings or result.incidents or result.timeline or result.summaries or result.series_points:
             self._log.info(
                 "retention",
                 cutoff=cutoff.isoformat(),
@@ -130,6 +144,7 @@ class Retention:
                 incidents=result.incidents,
                 timeline=result.timeline,
                 summaries=result.summaries,
+                series_points=result.series_points,
             )
         return result
 

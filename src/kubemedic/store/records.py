@@ -67,6 +67,7 @@ class PurgeResult:
     incidents: int
     timeline: int
     summaries: int = 0
+    series_points: int = 0  # metric points (raw and rollups) past their resolution's retention
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from kubemedic.store.records import (
     StoredIncident,
     TimelineEntry,
 )
+from kubemedic.store.series import SeriesStore
 from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
 from kubemedic.store.urls import parse_url
 
@@ -43,6 +44,7 @@ class Store:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.api_keys = ApiKeys(self._sessions)
         self.history = History(self._sessions)
+        self.series = SeriesStore(self._sessions, engine.dialect.name)
         # The last body encoded for each finding id: from one analysis to the next almost every
         # finding is equal to the one before, and encoding it again (dataclasses.asdict) was most of
         # the cost of applying a scan. Compared by value, so a changed finding is always re-encoded.

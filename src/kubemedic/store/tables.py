@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Double, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -111,3 +111,57 @@ class ApiKeyRow(Base):
     digest: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SeriesRow(Base):
+    """The series catalogue: one row per (cluster, series key), its labels as columns for filtering."""
+
+    __tablename__ = "metric_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cluster: Mapped[str] = mapped_column(String(253))
+    key: Mapped[str] = mapped_column(String(1024))  # SeriesId.key(): metric|kind|namespace|name|container
+    metric: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(100))
+    namespace: Mapped[str] = mapped_column(String(253))
+    name: Mapped[str] = mapped_column(String(253))
+    container: Mapped[str] = mapped_column(String(253))
+
+    __table_args__ = (
+        UniqueConstraint("cluster", "key", name="uq_metric_series_cluster_key"),
+        Index("ix_metric_series_labels", "cluster", "metric", "namespace", "name"),
+    )
+
+
+class RawPointRow(Base):
+    """A sample as collected: series id, time in epoch milliseconds, value."""
+
+    __tablename__ = "metric_points_raw"
+
+    series_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    value: Mapped[float] = mapped_column(Double)
+
+    __table_args__ = (Index("ix_metric_points_raw_t", "t"), {"sqlite_with_rowid": False})
+
+
+class _Rollup:
+    """A bucket of a downsampled series: t = the bucket's start (epoch ms); enough to keep mean/min/max."""
+
+    series_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    sum: Mapped[float] = mapped_column(Double)
+    min: Mapped[float] = mapped_column(Double)
+    max: Mapped[float] = mapped_column(Double)
+    last: Mapped[float] = mapped_column(Double)
+
+
+class MinutePointRow(_Rollup, Base):
+    __tablename__ = "metric_points_1m"
+    __table_args__ = (Index("ix_metric_points_1m_t", "t"), {"sqlite_with_rowid": False})
+
+
+class TenMinutePointRow(_Rollup, Base):
+    __tablename__ = "metric_points_10m"
+    __table_args__ = (Index("ix_metric_points_10m_t", "t"), {"sqlite_with_rowid": False})

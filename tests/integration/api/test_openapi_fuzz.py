@@ -2,7 +2,8 @@
 for server errors and for responses that break the document (status codes, content types, schemas).
 
 Bounded: a fixed number of examples per operation, derandomized so a failure reproduces. The app runs
-under real uvicorn over a real SQLite store holding findings, with a live view of a factory cluster.
+under real uvicorn over a real SQLite store holding findings and a metric series, with a live view of
+a factory cluster.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from kubemedic.api import create_app
+from kubemedic.metrics.samples import MEMORY_BYTES, Sample, SeriesId
 from kubemedic.service.broadcast import Broadcaster
 from kubemedic.service.scan import scan_state
 from kubemedic.store import Store
@@ -51,6 +53,8 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         async with Store.open(f"sqlite+aiosqlite:///{db}") as store:
             report = scan_state(live)
             await store.apply_scan("prod", report.findings, report.incidents, T0)
+            memory = SeriesId(MEMORY_BYTES, "Pod", "shop", "api-1", "app")
+            await store.series.write("prod", [Sample(memory, T0.timestamp() + 15 * n, n) for n in range(8)])
 
             async def logs(namespace: str, pod: str, container: str, previous: bool, tail: int) -> str:
                 return f"{namespace}/{pod}/{container} previous={previous} tail={tail}\n"

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from kubemedic.cli import app
 from kubemedic.domain import Finding, Incident, InputError, ObjectRef, Severity
+from kubemedic.metrics.samples import MEMORY_BYTES, Sample, SeriesId
 from kubemedic.service.dataset import ExportOptions, export_dataset, parse_when
 from kubemedic.store import ClusterSummary, Store, TimelineEntry
 from tests.integration.store.conftest import open_store
@@ -24,6 +25,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 NOW = T0 + timedelta(hours=1)
 runner = CliRunner()
+API_MEMORY = SeriesId(MEMORY_BYTES, "Pod", "shop", "api", "app")
+DB_MEMORY = SeriesId(MEMORY_BYTES, "Pod", "shop", "db", "")
 
 
 def at(minutes: float) -> datetime:
@@ -72,6 +75,10 @@ async def fill(store: Store) -> None:
     other = finding("db", "oom-killed")
     await store.apply_scan("staging", [other], [incident(other)], at(3))
     await store.add_timeline([event("db", 4, "OOMKilling", cluster="staging")])
+    # api's memory every 15 s from minute -2 to 24 (1.0, 2.0, ...), db's in staging at minute 3
+    api_memory = [Sample(API_MEMORY, at(n / 4).timestamp(), float(n + 9)) for n in range(-8, 100)]
+    await store.series.write("prod", api_memory)
+    await store.series.write("staging", [Sample(DB_MEMORY, at(3).timestamp(), 5e8)])
     for minute in range(4):
         await store.history.add_summary(
             ClusterSummary("prod", at(minute), 2, 2, 5, 6, {"Running": 5}, minute, {"error": 1}, 1, ("t",))
@@ -135,11 +142,77 @@ async def test_export_writes_labelled_tables_and_a_manifest(store_url: str, tmp_
         "incidents": 2,
         "timeline": 11,
         "summaries": 4,
+        "series": 28,
     }
     assert manifest["files"]["timeline"]["columns"][-1] == "label"
     assert manifest["label"]["labelled_rows"] == 7 and manifest["exported_at"] == NOW.isoformat()
-    assert any("metric series" in item for item in manifest["not_included"])
-    assert "not store metric series yet" in (out / "README.md").read_text()
+    assert manifest["series"]["step"] == "1m" and manifest["series"]["resolution_s"] == 60
+    assert "series.csv" in (out / "README.md").read_text()
+
+
+async def test_series_points_come_with_their_labels_and_what_was_open_at_each_minute(
+    store_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "series"
+    async with open_store(store_url) as store:
+        await fill(store)
+        await export_dataset(store, ExportOptions(out), now=NOW)
+    rows = read(out / "series.csv")
+    assert list(rows[0]) == [
+        "at", "cluster", "metric", "kind", "namespace", "name", "container",
+        "value", "min", "max", "count", "label",
+    ]  # fmt: skip
+    api = [r for r in rows if r["name"] == "api"]
+    assert [r["at"] for r in api] == [at(m).isoformat() for m in range(-2, 25)], "one row per minute"
+    first = api[0]
+    assert (first["cluster"], first["metric"], first["kind"], first["namespace"], first["container"]) == (
+        "prod",
+        MEMORY_BYTES,
+        "Pod",
+        "shop",
+        "app",
+    )
+    assert (float(first["value"]), float(first["min"]), float(first["max"]), first["count"]) == (
+        2.5,
+        1.0,
+        4.0,
+        "4",
+    )
+    by_minute = {r["at"]: r["label"] for r in api}
+    assert by_minute[at(-1).isoformat()] == "", "before the crash loop"
+    assert by_minute[at(0).isoformat()] == by_minute[at(9).isoformat()] == "crash-loop"
+    assert by_minute[at(10).isoformat()] == by_minute[at(19).isoformat()] == "", "resolved at 10, back at 20"
+    assert by_minute[at(24).isoformat()] == "crash-loop"
+    [db] = [r for r in rows if r["name"] == "db"]
+    assert (db["cluster"], db["container"], db["label"], float(db["value"])) == (
+        "staging",
+        "",
+        "oom-killed",
+        5e8,
+    )
+
+
+async def test_series_at_raw_and_ten_minute_steps_within_the_window(store_url: str, tmp_path: Path) -> None:
+    async with open_store(store_url) as store:
+        await fill(store)
+        await export_dataset(
+            store,
+            ExportOptions(tmp_path / "raw", since=at(1), until=at(2), cluster="prod", step="raw"),
+            now=NOW,
+        )
+        await export_dataset(store, ExportOptions(tmp_path / "ten", cluster="prod", step="10m"), now=NOW)
+    raw = read(tmp_path / "raw" / "series.csv")
+    assert [(r["at"], float(r["value"]), r["count"]) for r in raw] == [
+        (at(1 + q / 4).isoformat(), 13.0 + q, "1") for q in range(4)
+    ]
+    ten = read(tmp_path / "ten" / "series.csv")
+    assert [(r["at"], r["count"]) for r in ten] == [
+        (at(-10).isoformat(), "8"),
+        (at(0).isoformat(), "40"),
+        (at(10).isoformat(), "40"),
+        (at(20).isoformat(), "20"),
+    ]
+    assert float(ten[1]["min"]) == 9.0 and float(ten[1]["max"]) == 48.0 and float(ten[1]["value"]) == 28.5
 
 
 async def test_window_and_cluster_filter_keep_what_was_open_before_since(
@@ -217,6 +290,7 @@ def test_cli_exports_and_refuses_bad_input(tmp_path: Path) -> None:
         "dataset.json",
         "findings.csv",
         "incidents.csv",
+        "series.csv",
         "summaries.csv",
         "timeline.csv",
     ]
@@ -230,6 +304,8 @@ def test_cli_exports_and_refuses_bad_input(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "must be before --until" in bad.output
     bad = runner.invoke(app, ["dataset", "export", "-o", str(tmp_path / "x"), "--db", db, "--format", "xls"])
     assert bad.exit_code == 2 and "--format 'xls'" in bad.output
+    bad = runner.invoke(app, ["dataset", "export", "-o", str(tmp_path / "x"), "--db", db, "--step", "5m"])
+    assert bad.exit_code == 2 and "--step '5m' is not one of raw, 1m, 10m" in bad.output
     bad = runner.invoke(app, ["dataset", "export", "-o", str(tmp_path / "x"), "--db", "mysql://h/db"])
     assert bad.exit_code == 2 and "mysql" in bad.output
     assert not (tmp_path / "x").exists(), "nothing is written when the input is refused"
@@ -257,3 +333,5 @@ async def test_parquet_round_trip_when_pyarrow_is_installed(tmp_path: Path) -> N
     assert str(findings.schema.field("resolved_at").type) == "timestamp[us, tz=UTC]"  # even when all empty
     assert findings.column("resolved_at").to_pylist() == [None, None]
     assert findings.column("occurrences").to_pylist() == [2, 1]
+    series = pq.read_table(out / "series.parquet")
+    assert str(series.schema.field("value").type) == "double" and series.num_rows == 28
