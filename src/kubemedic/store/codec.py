@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +28,18 @@ def _unref(data: dict[str, Any], _cluster: str = "") -> ObjectRef:
     )
 
 
+def _evidence(e: Evidence) -> dict[str, Any]:
+    # written out rather than dataclasses.asdict, which was most of the cost of storing a busy scan
+    return {
+        "source": e.source.value,
+        "text": e.text,
+        "location": e.location,
+        "object": _ref(e.object) if e.object else None,
+        "timestamp": e.timestamp,
+        "count": e.count,
+    }
+
+
 def finding_body(f: Finding) -> dict[str, Any]:
     return {
         "message": f.message,
@@ -36,10 +47,7 @@ def finding_body(f: Finding) -> dict[str, Any]:
         "remediation": f.remediation,
         "analyzer": f.analyzer,
         "object_cluster": f.object.cluster,
-        "evidence": [
-            {**asdict(e), "source": e.source.value, "object": _ref(e.object) if e.object else None}
-            for e in f.evidence
-        ],
+        "evidence": [_evidence(e) for e in f.evidence],
         "related": [_ref(r) for r in f.related],
         "depends_on": [_ref(r) for r in f.depends_on],
     }
