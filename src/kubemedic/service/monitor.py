@@ -135,6 +135,7 @@ class ClusterMonitor:
     async def run(self, stop: asyncio.Event) -> None:
         """Watch and analyze until `stop` is set."""
         client, self.cluster = make_client(self.target)
+        self.store.forget(self.cluster)  # another replica may have written since this process last did
         self._reflectors = [
             Reflector(client, info, self._changed, watch_timeout_s=self.watch_timeout_s)
             for info in self.kinds

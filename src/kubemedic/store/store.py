@@ -49,6 +49,10 @@ class Store:
         # finding is equal to the one before, and encoding it again (dataclasses.asdict) was most of
         # the cost of applying a scan. Compared by value, so a changed finding is always re-encoded.
         self._bodies: dict[str, tuple[Finding, dict[str, Any]]] = {}
+        # Per cluster, the open findings as this Store last wrote them (with their last_seen): the next
+        # scan then loads only the rows that change instead of every open row. Kept only while one
+        # process writes a cluster's scans - the watcher holding the lease; see forget().
+        self._open: dict[str, dict[str, tuple[Finding, datetime]]] = {}
 
     @classmethod
     def open(cls, url: str, **engine_args: Any) -> Store:
@@ -88,9 +92,25 @@ class Store:
         updated: list[str] = []
         resolved: list[str] = []
         unchanged: list[str] = []
+        mirror = self._open.pop(cluster, None)  # put back below once this transaction has committed
         async with self._sessions.begin() as session:
-            rows = await self._rows_to_touch(session, cluster, list(current))
+            if mirror is None:
+                rows = await self._rows_to_touch(session, cluster, list(current))
+            else:  # only rows that change: new, different from what we wrote, or not reported now
+                for fid, finding in current.items():
+                    known = mirror.get(fid)
+                    if known is not None and known[0] == finding:
+                        unchanged.append(fid)
+                        updated.append(fid)
+                rows = await self._rows_by_id(
+                    session,
+                    cluster,
+                    [fid for fid in current if fid not in mirror or mirror[fid][0] != current[fid]]
+                    + [fid for fid in mirror if fid not in current],
+                )
             for fid, finding in current.items():
+                if mirror is not None and fid not in rows and fid in mirror and mirror[fid][0] == finding:
+                    continue  # unchanged (counted above)
                 row = rows.get(fid)
                 if row is None:
                     session.add(_new_row(cluster, finding, now))
@@ -127,7 +147,19 @@ class Store:
                 )
             await self._apply_incidents(session, cluster, incidents, now, held)
         self._bodies = {fid: self._bodies[fid] for fid in current if fid in self._bodies}
+        fresh = {fid: (finding, now) for fid, finding in current.items()}
+        for fid in held:
+            if mirror is not None and fid in mirror:
+                fresh[fid] = mirror[fid]
+            elif fid in rows:
+                fresh[fid] = (_finding_of(rows[fid]), utc(rows[fid].last_seen) or rows[fid].last_seen)
+        self._open[cluster] = fresh
         return ApplyResult(tuple(opened), tuple(updated), tuple(resolved))
+
+    def forget(self, cluster: str) -> None:
+        """Drop what this Store remembers of the cluster's open findings: the next scan reads them from
+        the database. A monitor calls this when it starts watching (another replica may have written)."""
+        self._open.pop(cluster, None)
 
     def _body(self, finding: Finding) -> dict[str, Any]:
         cached = self._bodies.get(finding.id)
@@ -136,6 +168,15 @@ class Store:
         body = finding_body(finding)
         self._bodies[finding.id] = (finding, body)
         return body
+
+    async def _rows_by_id(self, session: AsyncSession, cluster: str, ids: list[str]) -> dict[str, FindingRow]:
+        rows: dict[str, FindingRow] = {}
+        for start in range(0, len(ids), 500):
+            query = select(FindingRow).where(
+                FindingRow.cluster == cluster, FindingRow.id.in_(ids[start : start + 500])
+            )
+            rows.update((row.id, row) for row in (await session.scalars(query)).all())
+        return rows
 
     async def _rows_to_touch(
         self, session: AsyncSession, cluster: str, ids: list[str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -161,3 +162,24 @@ async def test_api_keys_store_only_a_digest_and_revoke(store_url: str) -> None:
     async with open_store(store_url) as store, store.engine.connect() as conn:  # the secret is nowhere stored
         rows = (await conn.execute(text("select * from api_keys"))).all()
     assert rows and all(secret not in str(row) for row in rows)
+
+
+async def test_remembered_open_findings_write_what_changes_and_forget_rereads(store_url: str) -> None:
+    """After its first scan a Store loads only the rows that change; a changed finding is still
+    written, and after forget() (a new watcher took over) rows another writer changed are read again."""
+    a, b = finding("api"), finding("web", category="probe")
+    async with open_store(store_url) as store, open_store(store_url) as other:
+        await store.apply_scan("prod", [a, b], [], T0)
+        await store.apply_scan("prod", [a, b], [], T0 + timedelta(minutes=1))
+        worse = replace(a, message="api is very broken", severity=Severity.CRITICAL)
+        changed = await store.apply_scan("prod", [worse, b], [], T0 + timedelta(minutes=2))
+        assert changed.opened == () and sorted(changed.updated) == sorted([a.id, b.id])
+        stored = await store.finding("prod", a.id)
+        assert stored is not None and stored.finding == worse and stored.occurrences == 3
+        # another replica resolves web while this one is not watching
+        await other.apply_scan("prod", [worse], [], T0 + timedelta(minutes=3))
+        store.forget("prod")
+        back = await store.apply_scan("prod", [worse, b], [], T0 + timedelta(minutes=4))
+        assert back.opened == (b.id,), "the resolved row was read again, so web reopens"
+        web = await store.finding("prod", b.id)
+        assert web is not None and web.status == "open" and web.occurrences == 4  # seen in 4 scans
