@@ -64,7 +64,8 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
     keys: set[Key] = set()
     node_keys: set[Key] = set()
     namespaces: set[str] = set()
-    units: dict[int, set[Key]] = {}  # per state: the top owners already expanded
+    expanded_new: set[Key] = set()  # top owners whose workload (in new / old) is already in `keys`
+    expanded_old: set[Key] = set()
     cordoned = any(n.spec.get("unschedulable") is True for n in new.objects("Node"))
     for key in dirty:
         kind, namespace, name = key
@@ -98,14 +99,19 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
         if namespace in known.namespaces or _reshapes(before, after):
             namespaces.add(namespace)
             continue
-        for state, view in ((old, before), (new, after)):
-            if view is not None:
-                top = state.top_owner(view)
-                done = units.setdefault(id(state), set())
-                top_key = (top.kind, top.namespace, top.name)
-                if top_key not in done:
-                    done.add(top_key)
-                    keys.update(_unit(state, top))
+        # The workload in the new state. Whatever left a workload (deleted, or given other owner
+        # references) is itself among the changed keys; when a deleted object had objects under it,
+        # those may now stand alone (pods of a deleted ReplicaSet), so its old workload is added too.
+        keys.add(key)
+        for state, view in ((new, after), (old, before if after is None else None)):
+            if view is None:
+                continue
+            top = state.top_owner(view)
+            top_key = (top.kind, top.namespace, top.name)
+            done = expanded_new if state is new else expanded_old
+            if top_key not in done:
+                done.add(top_key)
+                keys.update(_unit(state, top))
     if namespaces:
         keys.update(old.keys_in(namespaces))
         keys.update(new.keys_in(namespaces))

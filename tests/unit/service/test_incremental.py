@@ -67,7 +67,7 @@ class Mutator:
         changed: set[Key] = set()
         deleted: set[Key] = set()
         ops = [self.flip, self.restart, self.crash, self.delete_pod, self.new_pod, self.event, self.scale]
-        rare = [self.configmap, self.node, self.service]
+        rare = [self.configmap, self.node, self.service, self.delete_replicaset]
         for _ in range(self.rng.randint(1, self.batch)):
             op = self.rng.choice(ops if self.rng.random() < 0.85 else rare)
             result = op()
@@ -194,6 +194,15 @@ class Mutator:
         status["readyReplicas"] = self.rng.randint(0, desired)
         status["availableReplicas"] = status["readyReplicas"]
         return key, False
+
+    def delete_replicaset(self) -> tuple[Key, bool] | None:
+        """A ReplicaSet deleted with orphan propagation: its pods stay, owned by nothing that exists."""
+        keys = [k for k in self.of_kind("ReplicaSet") if k[1] != "kube-system"]
+        if not keys:
+            return None
+        key = self.rng.choice(keys)
+        del self.objects[key]
+        return key, True
 
     def configmap(self) -> tuple[Key, bool] | None:
         keys = self.of_kind("ConfigMap")
