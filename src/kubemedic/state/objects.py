@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from kubemedic.domain import ObjectRef
 from kubemedic.state.selectors import LabelSelector
@@ -17,6 +17,9 @@ from kubemedic.state.timeutil import parse_time
 
 Json = Mapping[str, Any]
 EMPTY: Json = {}
+
+
+T = TypeVar("T")
 
 
 def as_map(value: object) -> Json:
@@ -120,6 +123,22 @@ class KubeObject:
         if name not in once:
             once[name] = parse()
         return once[name]
+
+    def memo_until(self, name: str, now: datetime, compute: Callable[[], tuple[T, datetime | None]]) -> T:
+        """A value derived from this object that also depends on the time: `compute()` returns it with
+        the moment it may change (None: never, for this object). Reused while `now` is between the time
+        it was computed and that moment - the monitor asks again for unchanged objects every analysis."""
+        once = self._once
+        if once is None:
+            once = self._once = {}
+        hit = once.get(name)
+        if hit is not None:
+            at, until, value = hit
+            if at <= now and (until is None or now < until):
+                return value  # type: ignore[no-any-return]
+        value, until = compute()
+        once[name] = (now, until, value)
+        return value
 
     @property
     def created(self) -> datetime | None:

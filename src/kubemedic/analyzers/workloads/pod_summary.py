@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kubemedic.domain import Evidence, ObjectRef
 from kubemedic.state import ContainerState, ContainerStatus, Pod
@@ -61,7 +61,30 @@ class PodState:
 
 
 def pod_state(pod: Pod, now: datetime) -> PodState:
-    """Classify a pod the way an SRE reads `kubectl get pods`, worst container first."""
+    """Classify a pod the way an SRE reads `kubectl get pods`, worst container first.
+
+    Worked out once per pod object and kept until a time threshold could change the answer (the
+    startup grace ends, a crash stops being recent): a Deployment's summary reads all its pods on
+    every analysis, and most of them have not changed."""
+    return pod.memo_until("pod_state", now, lambda: (_pod_state(pod, now), _changes_at(pod, now)))
+
+
+def _changes_at(pod: Pod, now: datetime) -> datetime | None:
+    """The first moment after `now` at which `_pod_state` could answer otherwise for the same pod."""
+    moments: list[datetime] = []
+    created = pod.created
+    if created is not None:
+        moments.append(created + timedelta(seconds=STARTUP_GRACE_SECONDS))
+    for status in pod.container_statuses:
+        finished = (
+            parse_time(status.last_state.finished_at) if status.last_state.state == "terminated" else None
+        )
+        if finished is not None:
+            moments.append(finished + timedelta(seconds=RECENT_CRASH_SECONDS))
+    return min((m for m in moments if m > now), default=None)
+
+
+def _pod_state(pod: Pod, now: datetime) -> PodState:
     if pod.plainly_healthy:  # most pods: the cheap check on the raw object says all there is
         return PodState(pod, "Ready", healthy=True)
     state = _classify(pod, now)

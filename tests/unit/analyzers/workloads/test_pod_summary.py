@@ -98,3 +98,28 @@ def test_summary_text_counts_labels_most_common_first() -> None:
     assert summary.text() == "2/4 pods CrashLoopBackOff, 1 Unschedulable"
     assert summary.dominant == "CrashLoopBackOff"
     assert [r.name for r in summary.related()] == ["web-1", "web-2", "web-3"]
+
+
+def test_a_remembered_pod_state_is_worked_out_again_once_its_crash_is_no_longer_recent() -> None:
+    """pod_state is kept per pod object between analyses, but not past a time threshold."""
+    from datetime import timedelta
+
+    raw = pod(
+        "a",
+        statuses=[
+            cstatus(ready=False, restarts=5, state=running(5), last_state=terminated("Error", 1, ago=20))
+        ],
+    )
+    same = view(raw)
+    assert pod_state(same, NOW).label == "CrashLoopBackOff"
+    assert pod_state(same, NOW + timedelta(minutes=5)).label == "CrashLoopBackOff"
+    assert pod_state(same, NOW + timedelta(minutes=11)).label == "NotReady", "the crash is 11 min old now"
+
+
+def test_a_young_pod_stops_being_starting_when_its_grace_ends() -> None:
+    from datetime import timedelta
+
+    raw = pod("a", age=30, statuses=[cstatus(ready=False, state=waiting("ContainerCreating"))])
+    same = view(raw)
+    assert pod_state(same, NOW).starting
+    assert not pod_state(same, NOW + timedelta(minutes=3)).starting
