@@ -53,6 +53,7 @@ class MonitorScan:
     relists: int = 0  # relists forced by 410 Gone since the monitor started
     full: bool = True  # every object analyzed (else only the workloads the changes affect)
     scope: int = 0  # objects whose findings were recomputed
+    phases: tuple[tuple[str, float], ...] = ()  # (step, ms): state, logs, analysis, store
 
 
 OnScan = Callable[[MonitorScan], Awaitable[None] | None]
@@ -253,6 +254,7 @@ class ClusterMonitor:
             return built, (wanted_logs(built) if self.with_logs else [])
 
         state, wanted = await asyncio.to_thread(prepare)
+        marks = [("state", time.perf_counter())]
         dirty: set[tuple[str, str, str]] = set(delta)
         if self.with_logs:
             if self.logs_cache is not None:
@@ -261,6 +263,7 @@ class ClusterMonitor:
                 logs = await fetch_logs(client, wanted)
             dirty.update(_pods_with_new_logs(previous, logs))
             state = state.with_logs(logs)
+        marks.append(("logs", time.perf_counter()))
         anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
         if anomalies:  # what changed just before: the rollout or config change an anomaly may follow
             anomalies = await with_nearest_change(anomalies, self.store, state)
@@ -271,6 +274,7 @@ class ClusterMonitor:
             return scan_state(state, extra=anomalies, analyzed=run.findings), run
 
         report, run = await asyncio.to_thread(analyze)
+        marks.append(("analysis", time.perf_counter()))
         self.state = state
         applied = await self.store.apply_scan(
             self.cluster,
@@ -280,8 +284,13 @@ class ClusterMonitor:
             resolve_after=timedelta(seconds=self.resolve_after_s),
             exists=lambda kind, namespace, name: state.get(kind, namespace, name) is not None,
         )
+        marks.append(("store", time.perf_counter()))
         self.scans += 1
         self._collect_garbage()
+        steps, at = [], started
+        for name, mark in marks:
+            steps.append((name, round((mark - at) * 1000, 1)))
+            at = mark
         if self.on_scan is not None:
             result = self.on_scan(
                 MonitorScan(
@@ -294,6 +303,7 @@ class ClusterMonitor:
                     relists=sum(r.stats.relists_410 for r in self._reflectors),
                     full=run.full,
                     scope=run.scope,
+                    phases=tuple(steps),
                 )
             )
             if result is not None:

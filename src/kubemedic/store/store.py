@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, delete, or_, select, update
+from sqlalchemy import Select, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from kubemedic.domain import Finding, Incident, InputError, Severity
@@ -320,20 +320,25 @@ class Store:
     # ---- timeline and retention -----------------------------------------------------------------------
 
     async def add_timeline(self, entries: Sequence[TimelineEntry]) -> None:
+        """Write entries in one transaction (one multi-row INSERT: a busy cluster records hundreds of
+        changes a second, too many to build ORM objects for)."""
+        if not entries:
+            return
+        rows = [
+            {
+                "cluster": e.cluster,
+                "kind": e.kind,
+                "namespace": e.namespace,
+                "name": e.name,
+                "at": e.at,
+                "type": e.type,
+                "text": e.text,
+                "data": dict(e.data),
+            }
+            for e in entries
+        ]
         async with self._sessions.begin() as session:
-            session.add_all(
-                TimelineRow(
-                    cluster=e.cluster,
-                    kind=e.kind,
-                    namespace=e.namespace,
-                    name=e.name,
-                    at=e.at,
-                    type=e.type,
-                    text=e.text,
-                    data=dict(e.data),
-                )
-                for e in entries
-            )
+            await session.execute(insert(TimelineRow), rows)
 
     async def timeline(
         self,
