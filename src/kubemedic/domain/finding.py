@@ -87,7 +87,11 @@ class Finding:
         related: Iterable[ObjectRef] = (),
         depends_on: Iterable[ObjectRef] = (),
         analyzer: str = "",
+        identity: str = "",
     ) -> Finding:
+        """`identity`: what makes this the same finding from one scan to the next when the title also
+        carries detail that changes (which pod state dominates); the fingerprint uses it instead of
+        the title, so the finding is updated rather than resolved and opened anew."""
         return cls(
             object=obj.ref,
             severity=severity,
@@ -100,6 +104,7 @@ class Finding:
             related=tuple(related),
             depends_on=tuple(depends_on),
             analyzer=analyzer,
+            id=fingerprint(obj.ref, category, identity) if identity else "",
         )
 
     def with_incident(self, incident_id: str) -> Finding:

@@ -73,6 +73,7 @@ def _unavailable(state: ClusterState, ds: KubeObject, desired: int) -> Iterator[
         severity=SEVERITY_NONE_READY if ready == 0 else SEVERITY_SOME_NOT_READY,
         category="workload",
         title=TITLE_UNAVAILABLE.format(name=ds.name, state=summary.dominant),
+        identity=f"{ds.name}: unavailable",
         message=f"{ready}/{desired} scheduled pods ready; {summary.text()}{where}. {summary.examples()}.",
         root_cause=ROOT_UNAVAILABLE.format(summary=summary.text()),
         evidence=[Evidence.field("status.numberReady", f"{ready}/{desired}", ds.ref), *summary.evidence()],

@@ -112,6 +112,7 @@ def _check(state: ClusterState, dep: KubeObject, desired: int) -> Iterator[Findi
         severity=severity,
         category="workload",
         title=TITLE_UNAVAILABLE.format(name=dep.name, state=summary.dominant),
+        identity=f"{dep.name}: unavailable",
         message=f"{ready}/{desired} replicas ready; {summary.text()}. {summary.examples()}.",
         root_cause=ROOT_UNAVAILABLE.format(summary=summary.text()),
         evidence=[*evidence, *summary.evidence()],
@@ -192,6 +193,7 @@ def _stuck_rollout(
         severity=SEVERITY_STUCK,
         category="rollout",
         title=TITLE_STUCK.format(name=dep.name, state=summary.dominant),
+        identity=f"{dep.name}: rollout stuck",
         message=(
             f"New ReplicaSet {new_rs.name}: {summary.text()}. "
             f"Old ReplicaSet {old_rs.name} still has {old_ready} ready pods serving traffic."

@@ -103,6 +103,7 @@ def _availability(state: ClusterState, sts: KubeObject, replicas: int) -> Iterat
         severity=severity,
         category="workload",
         title=TITLE_UNAVAILABLE.format(name=sts.name, state=summary.dominant),
+        identity=f"{sts.name}: unavailable",
         message=f"{ready}/{replicas} replicas ready; {summary.text()}. {summary.examples()}.",
         root_cause=ROOT_UNAVAILABLE.format(summary=summary.text()),
         evidence=[*evidence, *summary.evidence()],

@@ -166,3 +166,17 @@ def test_failed_create_is_left_to_the_replicasets_analyzer() -> None:
         rs, "FailedCreate", 'pods "api-x" is forbidden: exceeded quota: q', component="replicaset-controller"
     )
     assert run(dep, rs, ev) == []
+
+
+def test_the_same_unavailable_deployment_keeps_its_finding_when_its_pods_change_state() -> None:
+    """The title names the dominant pod state; the finding's identity does not, so a crash loop that
+    turns into image-pull errors updates one finding instead of resolving it and opening another."""
+    pulling = {
+        "statuses": [cstatus(ready=False, state=waiting("ImagePullBackOff", "Back-off pulling image"))]
+    }
+    crashing = run(deployment_with_pods("api", "shop", replicas=3, ready=0, pod_kw=CRASHING))
+    pull = run(deployment_with_pods("api", "shop", replicas=3, ready=0, pod_kw=pulling))
+    assert crashing[0].title != pull[0].title
+    assert crashing[0].id == pull[0].id
+    other = run(deployment_with_pods("web", "shop", replicas=3, ready=0, pod_kw=CRASHING))
+    assert other[0].id != crashing[0].id
