@@ -25,6 +25,7 @@ from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster, Message
 from kubemedic.service.cluster_access import ClusterAccess
 from kubemedic.service.history import Retention, Summarizer
+from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S
 from kubemedic.service.leadership import Leadership
 from kubemedic.service.metrics_series import MetricsSeries, SeriesRetention
 from kubemedic.service.monitor import ClusterMonitor, MonitorScan
@@ -57,6 +58,7 @@ class ServeConfig:
     rate_burst: float = 40.0
     retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
     summary_every_s: float = 60.0
+    full_every_s: float = DEFAULT_FULL_EVERY_S  # a full analysis at least this often (else incremental)
     metrics_interval_s: float | None = 15.0  # pod usage read for anomaly detection; None = off
     series_retention: SeriesRetention = field(default_factory=SeriesRetention)  # metric series kept
 
@@ -193,6 +195,7 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             on_change=timeline.observe,
             gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (see monitor.py)
             metrics_interval_s=config.metrics_interval_s,
+            full_every_s=config.full_every_s,
             # TODO(lead): once ClusterMonitor passes a sink to MetricsWatch (branch h-collect), add:
             # metrics_sink=series.sink(lambda: monitor.cluster),
         )

@@ -275,6 +275,24 @@ def serve(
         str | None,
         typer.Option("--replica-id", help="This replica's name in leases and logs (default: host-pid)."),
     ] = None,
+    summary_interval: Annotated[
+        float,
+        typer.Option(
+            "--summary-interval",
+            help="Seconds between cluster-status summaries in the history (the first right after the first "
+            "analysis).",
+            min=5.0,
+        ),
+    ] = 60.0,
+    full_analysis_interval: Annotated[
+        float,
+        typer.Option(
+            "--full-analysis-interval",
+            help="Changes are analyzed incrementally (only the workloads they affect); everything is "
+            "analyzed again at least this often, for findings that follow the clock.",
+            min=1.0,
+        ),
+    ] = 10.0,
 ) -> None:
     """Watch a cluster continuously: findings with history in the store, REST + SSE/WebSocket API.
 
@@ -324,6 +342,8 @@ def serve(
         rate_burst=rate_burst,
         metrics_interval_s=metrics_interval if metrics_interval > 0 else None,
         series_retention=series_retention,
+        summary_every_s=summary_interval,
+        full_every_s=full_analysis_interval,
     )
     from kubemedic.logging_setup import configure
 

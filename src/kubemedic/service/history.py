@@ -106,7 +106,11 @@ class Summarizer:
         return written
 
     async def run(self, stop: asyncio.Event) -> None:
-        await _every(self.every_s, stop, self.tick, self._log, "summary")
+        """The first summary as soon as a cluster has been analyzed, then one every `every_s`."""
+        while not stop.is_set() and not dict(self.states()):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=0.5)
+        await _every(self.every_s, stop, self.tick, self._log, "summary", first_now=True)
 
 
 class Retention:

@@ -112,3 +112,22 @@ async def test_retention_round_keeps_the_last_24_hours(store_url: str) -> None:
         left = await store.timeline("prod", "Pod", "shop", "api-1")
         assert [e.text for e in left] == ["h7", "h29"]
         assert [s.at.hour for s in (await store.history.summaries()).items] == [19, 17]
+
+
+async def test_the_first_summary_comes_as_soon_as_a_cluster_was_analyzed(store_url: str) -> None:
+    """Not a full interval after start: a restarted serve has a summary right after its first analysis."""
+    views: dict[str, ClusterState] = {}
+    async with open_store(store_url) as store:
+        summarizer = Summarizer(store, lambda: views, clock=lambda: datetime.now(UTC), every_s=3600)
+        stop = asyncio.Event()
+        task = asyncio.create_task(summarizer.run(stop))
+        await asyncio.sleep(0.3)
+        assert summarizer.written == 0, "nothing analyzed yet, nothing to summarize"
+        views["prod"] = cluster(restarts=1)
+        for _ in range(40):
+            if summarizer.written:
+                break
+            await asyncio.sleep(0.1)
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+    assert summarizer.written == 1
