@@ -27,6 +27,7 @@ from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
 from kubemedic.cluster.metrics_api import list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
+from kubemedic.domain import Finding
 from kubemedic.service.anomaly_context import with_nearest_change
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
 from kubemedic.service.live import Clock
@@ -119,6 +120,7 @@ class ClusterMonitor:
         self._delta: dict[tuple[str, str, str], dict[str, Any] | None] = {}
         self._lists = 0  # listings the reflectors had made at the last analysis
         self.analysis = IncrementalAnalysis(full_every_s=full_every_s)
+        self._enriched: dict[str, tuple[Finding, Finding]] = {}  # anomaly -> with its nearest change
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -174,6 +176,19 @@ class ClusterMonitor:
             if self.logs_cache is not None:
                 await self.logs_cache.aclose()
             await client.close()
+
+    async def _with_nearest_change(
+        self, anomalies: Sequence[Finding], state: ClusterState
+    ) -> tuple[Finding, ...]:
+        """Anomalies with the change that preceded them, looked up in the timeline once per anomaly (an
+        anomaly finding stays current for a while; the change before it does not move)."""
+        known = self._enriched
+        fresh = [f for f in anomalies if f.id not in known or known[f.id][0] != f]
+        if fresh:
+            for before, after in zip(fresh, await with_nearest_change(fresh, self.store, state), strict=True):
+                known[before.id] = (before, after)
+        self._enriched = {f.id: known[f.id] for f in anomalies}
+        return tuple(known[f.id][1] for f in anomalies)
 
     def _collect_garbage(self) -> None:
         """Collect cyclic garbage on our schedule, then freeze what survives.
@@ -266,7 +281,7 @@ class ClusterMonitor:
         marks.append(("logs", time.perf_counter()))
         anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
         if anomalies:  # what changed just before: the rollout or config change an anomaly may follow
-            anomalies = await with_nearest_change(anomalies, self.store, state)
+            anomalies = await self._with_nearest_change(anomalies, state)
         why_full = "" if previous is not None and live is None else "state rebuilt from the whole copy"
 
         def analyze() -> tuple[ScanReport, AnalysisRun]:
