@@ -6,6 +6,7 @@
 `DetectorBank` runs one detector over thousands of series at once (one point each per update).
 """
 
+from kubemedic.metrics import bank_rows
 from kubemedic.metrics.contract import DetectorSettings
 from kubemedic.metrics.detection import Detection
 from kubemedic.metrics.detectors.registry import DEFAULT, DETECTORS, detector
@@ -23,6 +24,7 @@ __all__ = [
     "DetectorSpec",
     "Series",
     "StreamingDetector",
+    "bank_rows",
     "detect",
     "detector",
     "parse_csv",

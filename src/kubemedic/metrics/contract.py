@@ -54,7 +54,11 @@ class CheckStep:
 
 
 class Check(Protocol):
+    """ROW_STATE names the attributes that hold per-series state and their row axis (the rest is
+    shared by every row), so series can move between banks (metrics.bank_rows)."""
+
     name: str
+    ROW_STATE: tuple[tuple[str, int], ...]
 
     def step(self, ctx: StepContext) -> CheckStep: ...
 

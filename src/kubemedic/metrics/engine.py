@@ -64,9 +64,17 @@ class BankStep:
 
 
 class DetectorBank:
-    """One detector over `rows` series; each `update` gives every series one new point."""
+    """One detector over `rows` series; each `update` gives every series one new point.
 
-    def __init__(self, spec: DetectorSpec, rows: int, settings: DetectorSettings | None = None) -> None:
+    `limits` gives each series its own limit (NaN: none) instead of `settings.limit` for all."""
+
+    def __init__(
+        self,
+        spec: DetectorSpec,
+        rows: int,
+        settings: DetectorSettings | None = None,
+        limits: FloatArray | None = None,
+    ) -> None:
         if rows < 1:
             raise ValueError("a bank needs at least one series")
         self.spec = spec
@@ -74,8 +82,20 @@ class DetectorBank:
         self.settings = settings or DetectorSettings()
         self._baseline = Baseline(rows, spec.baseline())
         self._checks = [kind.bank(rows, self.settings) for kind in spec.checks]
+        if limits is not None:
+            limits = np.asarray(limits, dtype=np.float64)
+            if limits.shape != (rows,):
+                raise ValueError(f"expected {rows} limits, got shape {limits.shape}")
+            for check in self._checks:
+                if hasattr(check, "limit"):
+                    check.limit = limits.copy()
         self._names = tuple(t.name for t in self._checks)
         self._last_alarm = np.full(rows, -(10**9), dtype=np.int64)
+
+    @property
+    def count(self) -> int:
+        """How many updates every series of the bank has had."""
+        return self._baseline.count
 
     def update(self, t: FloatArray, x: FloatArray) -> BankStep:
         t = np.asarray(t, dtype=np.float64)

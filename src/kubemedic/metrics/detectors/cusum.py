@@ -51,6 +51,9 @@ BLOCK = 30
 
 class CusumTest:
     name = "cusum"
+    ROW_STATE: tuple[tuple[str, int], ...] = tuple(
+        (a, 0) for a in ("_mu", "_spread", "_c0", "_c1", "_prev", "_block", "_pos", "_neg")
+    )
 
     def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = THRESHOLD / settings.sensitivity

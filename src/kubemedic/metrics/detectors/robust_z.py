@@ -29,6 +29,7 @@ REARM = 0.5
 
 class ZTest:
     name = "zscore"
+    ROW_STATE: tuple[tuple[str, int], ...] = (("_armed", 0),)
 
     def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = THRESHOLD / settings.sensitivity

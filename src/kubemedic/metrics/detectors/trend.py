@@ -52,27 +52,33 @@ _EDGES = tuple(range(0, WINDOW, PART))
 
 class TrendTest:
     name = "trend"
+    # Per-series state (attribute, row axis), for moving series between banks (metrics.bank_rows).
+    ROW_STATE: tuple[tuple[str, int], ...] = (
+        ("limit", 0),
+        ("_armed", 0),
+        ("_wander", 0),
+        ("_calls", 0),
+        ("_sums", 1),
+        ("_edges", 1),
+    )
 
     def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = THRESHOLD / settings.sensitivity
-        self.limit = settings.limit
+        # One limit per series (NaN: none); a bank may be given its rows' own limits (`limits`).
+        self.limit: FloatArray | None = None if settings.limit is None else np.full(rows, settings.limit)
         self.horizon = settings.horizon_seconds
         self._armed = np.ones(rows, dtype=bool)
         self._wander = np.full(rows, np.nan)
-        self._calls = 0
+        self._calls = np.zeros(rows, dtype=np.int64)  # per series: when each re-sums its window
         # Running sums: y of each part, t of each part, |successive difference| of y over the window;
         # and the previous window's values at the part edges, which the next move shifts across.
         self._sums = np.zeros((2 * SEGMENTS + 1, rows))
         self._edges = np.zeros((2 * SEGMENTS + 1, rows))
 
     def _window_means(self, ty: FloatArray, tt: FloatArray) -> FloatArray:
-        if self._calls % RESUM == 0:
-            parts = [(ty[:, a : a + PART], tt[:, a : a + PART]) for a in _EDGES]
-            sums = np.stack(
-                [p.sum(axis=1) for p, _ in parts]
-                + [p.sum(axis=1) for _, p in parts]
-                + [np.abs(np.diff(ty, axis=1)).sum(axis=1)]
-            )
+        due = self._calls % RESUM == 0
+        if due.all():
+            sums = _fresh_sums(ty, tt)
         else:  # the window moved by one point: at each part edge one value crosses into the next part
             e, n = self._edges, SEGMENTS
             moved = np.empty_like(self._sums)
@@ -82,6 +88,8 @@ class TrendTest:
             moved[2 * n - 1] = tt[:, -1] - e[2 * n - 1]
             moved[2 * n] = np.abs(ty[:, -1] - ty[:, -2]) - e[2 * n]
             sums = self._sums + moved
+            if due.any():  # series whose turn it is (or whose history changed) sum afresh
+                sums[:, due] = _fresh_sums(ty[due], tt[due])
         self._sums = sums
         self._edges = np.stack(
             [ty[:, a] for a in _EDGES] + [tt[:, a] for a in _EDGES] + [np.abs(ty[:, 1] - ty[:, 0])]
@@ -93,8 +101,7 @@ class TrendTest:
 
     def step(self, ctx: StepContext) -> CheckStep:
         ty, tt = ctx.history_y.last(WINDOW), ctx.history_t.last(WINDOW)
-        if ctx.rebased.any():  # their history changed: sum every window afresh
-            self._calls = 0
+        self._calls[ctx.rebased] = 0  # their history changed: sum their windows afresh
         means = self._window_means(ty, tt)
         qy, qt, mean_diff = means[:SEGMENTS], means[SEGMENTS : 2 * SEGMENTS], means[2 * SEGMENTS]
         noise = np.maximum(mean_diff / 1.128, 1e-9 + 1e-6 * np.abs(ctx.level))  # sigma of iid noise
@@ -128,6 +135,16 @@ class TrendTest:
         reach = self.threshold * yardstick
         center = fit_now + ctx.s
         return CheckStep(squash(stat, self.threshold), candidate, center - reach, center + reach, eta)
+
+
+def _fresh_sums(ty: FloatArray, tt: FloatArray) -> FloatArray:
+    """The running sums of `_window_means` computed from scratch, shape (2 * SEGMENTS + 1, rows)."""
+    parts = [(ty[:, a : a + PART], tt[:, a : a + PART]) for a in _EDGES]
+    return np.stack(
+        [p.sum(axis=1) for p, _ in parts]
+        + [p.sum(axis=1) for _, p in parts]
+        + [np.abs(np.diff(ty, axis=1)).sum(axis=1)]
+    )
 
 
 class TrendPoint:

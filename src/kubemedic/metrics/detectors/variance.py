@@ -38,6 +38,7 @@ FLOOR = 0.1
 
 class VarianceTest:
     name = "variance"
+    ROW_STATE: tuple[tuple[str, int], ...] = (("_usual", 0), ("_armed", 0))
 
     def __init__(self, rows: int, settings: DetectorSettings) -> None:
         self.threshold = 1.0 + (RATIO - 1.0) / settings.sensitivity
