@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from kubemedic.metrics.prometheus import PrometheusCollector
 
 
 class Settings(BaseSettings):
@@ -48,6 +52,34 @@ class Settings(BaseSettings):
         default="",
         description="redis://host:port/db; set it (with PostgreSQL) to run several serve replicas.",
     )
+
+    prometheus_url: str = Field(
+        default="", description="Prometheus server, e.g. http://prometheus:9090; empty = no queries."
+    )
+    prometheus_token: SecretStr = Field(default=SecretStr(""), description="Bearer token; never logged.")
+    prometheus_queries_file: Path | None = Field(
+        default=None, description="File of 'name = PromQL' lines (default: error rate and p99 latency)."
+    )
+    prometheus_queries: str = Field(
+        default="", description="'name=PromQL' pairs separated by ';' (added to the file's queries)."
+    )
+    prometheus_timeout_s: float = Field(default=10.0, gt=0, description="Per HTTP request to Prometheus.")
+    prometheus_step_s: float = Field(default=15.0, gt=0, description="Resolution of the range queries.")
+
+    def prometheus(self) -> PrometheusCollector | None:
+        """The Prometheus collector these settings describe; None without a URL. InputError for a
+        queries file or pair that cannot be read."""
+        if not self.prometheus_url:
+            return None
+        from kubemedic.metrics.prometheus import PrometheusCollector, load_queries
+
+        return PrometheusCollector(
+            self.prometheus_url,
+            load_queries(self.prometheus_queries_file, self.prometheus_queries),
+            token=self.prometheus_token.get_secret_value() or None,
+            timeout_s=self.prometheus_timeout_s,
+            step_s=self.prometheus_step_s,
+        )
 
     def store_url(self) -> str:
         from kubemedic.store import default_url

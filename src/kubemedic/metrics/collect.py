@@ -1,14 +1,14 @@
 """Pod usage readings -> one detector per container series -> anomaly findings on the workload.
 
 Every reading of the metrics API (a list of PodUsage) gives each running container two points: its
-memory working set (bytes) and its CPU (cores). Each (namespace, pod, container, metric) is one
-series, a row of a detector bank (see MetricsCollector). The container's limit from the pod spec is the trend test's
-limit, so a memory leak gets an ETA to its OOM kill and a CPU climb an ETA to throttling. The points
-are stamped with the collector's clock at the reading, not the API's scrape time (which metrics-server
-rounds to seconds), so series never go back in time. A value exactly equal to the series' previous
-one is the same scrape read again (metrics-server serves one scrape until its next, every 15 s by
-default; polling faster re-reads it), not a new point: fed twice, it would fake a series that
-never moves and shrink the noise the detectors measure.
+memory working set (bytes) and its CPU (cores). Each (namespace, pod, container, metric) is one series,
+a row of a detector bank (see MetricsCollector). The container's limit from the pod spec is the trend
+test's limit, so a memory leak gets an ETA to its OOM kill and a CPU climb an ETA to throttling. The
+points are stamped with the collector's clock at the reading, not the API's scrape time (which metrics-
+server rounds to seconds), so series never go back in time. A value exactly equal to the series'
+previous one is the same scrape read again (metrics-server serves one scrape until its next, every 15 s
+by default; polling faster re-reads it), not a new point: fed twice, it would fake a series that never
+moves and shrink the noise the detectors measure.
 
 An alarm becomes a Finding (metrics.findings) on the pod's top owner - the Deployment people name and
 fix, and the unit the correlator groups the OOMKilled finding under, so both land in one incident.

@@ -59,3 +59,29 @@ def anomaly_finding(detection: Detection, obj: ObjectRef, series: str) -> Findin
         remediation=remediation,
         analyzer=f"anomaly/{detection.detector}",
     )
+
+
+class Held:
+    """Alarms kept as current findings for `hold_seconds` after they were raised or last refreshed:
+    detectors raise one alarm per anomaly, while the analysis asks for what is wrong *now*."""
+
+    def __init__(self, hold_seconds: float) -> None:
+        if not hold_seconds > 0:
+            raise ValueError(f"hold_seconds must be positive, got {hold_seconds}")
+        self.hold_seconds = hold_seconds
+        self._held: dict[object, tuple[Finding, float]] = {}
+
+    def put(self, key: object, finding: Finding, at: float) -> None:
+        self._held[key] = (finding, at)
+
+    def get(self, key: object) -> Finding | None:
+        found = self._held.get(key)
+        return found[0] if found else None
+
+    def current(self, now: float) -> tuple[Finding, ...]:
+        held = tuple(self._held.values())  # one C-level copy: safe while a worker thread writes
+        return tuple(f for f, at in held if now - at <= self.hold_seconds)
+
+    def expire(self, now: float) -> None:
+        for key in [k for k, (_, at) in self._held.items() if now - at > self.hold_seconds]:
+            del self._held[key]

@@ -1,13 +1,20 @@
-"""Metrics collection next to the monitor: read pod usage every `interval_s`, feed the detectors.
+"""Metrics collection next to the monitor: read usage every `interval_s`, feed the detectors, hand
+the samples to the store.
 
-While a monitor watches a cluster, this task reads metrics.k8s.io PodMetrics on a timer and hands
-each reading to a MetricsCollector, together with the monitor's latest ClusterState (for the
-containers' limits and owners). When a reading raises an alarm it pokes the monitor (`on_alarm`),
-which re-analyzes and adds `findings()` to the analyzers' findings before correlation - so anomalies
-are stored, streamed and grouped into incidents like every other finding.
+While a monitor watches a cluster, this task reads metrics.k8s.io PodMetrics (and NodeMetrics when
+given `read_nodes`) on a timer, and - when a Prometheus collector is configured - its queries. Each
+reading becomes Samples: pod memory/CPU per container, node memory/CPU, the configured queries, and
+the series derived from the monitor's latest ClusterState (restarts per workload, pending pods,
+unavailable replicas; metrics.derived). The pod usage goes to the MetricsCollector (memory trend to
+the limit, OOM ETA); the samples to the sample detectors (CPU throttling, restart storms, anomalies on
+the derived and queried series); all of it in a worker thread, off the event loop. When a reading
+raises an alarm it pokes the monitor (`on_alarm`), which re-analyzes and adds `findings()` to the
+analyzers' findings before correlation - so anomalies are stored, streamed and grouped into
+incidents like every other finding. Then the samples go to `sink` (the series store).
 
-A cluster without a metrics API (no metrics-server: 404), or one that fails a read, is logged once
-per kind of failure and read again next time; the collection never stops the monitor.
+A cluster without a metrics API (no metrics-server: 404), a Prometheus that does not answer, a read
+that fails, a sink that fails: each is logged once per kind of failure and tried again next time;
+the collection never stops the monitor, and a failing source does not stop the others.
 """
 
 from __future__ import annotations
@@ -15,17 +22,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import structlog
 
 from kubemedic.domain import Finding
 from kubemedic.metrics.collect import MetricsCollector
+from kubemedic.metrics.derived import derived_samples
+from kubemedic.metrics.prometheus import PrometheusCollector
+from kubemedic.metrics.restart_storm import RestartStormDetector
+from kubemedic.metrics.samples import Sample
+from kubemedic.metrics.series_anomaly import SeriesAnomalies
+from kubemedic.metrics.throttling import ThrottlingDetector
+from kubemedic.metrics.usage_samples import node_samples, pod_samples
+from kubemedic.metrics.watchers import SampleDetector
 from kubemedic.state import ClusterState
-from kubemedic.state.usage import PodUsage
+from kubemedic.state.usage import NodeUsage, PodUsage
 
 DEFAULT_INTERVAL_S = 15.0
 
 ReadUsage = Callable[[], Awaitable[Sequence[PodUsage]]]
+ReadNodes = Callable[[], Awaitable[Sequence[NodeUsage]]]
+Sink = Callable[[Sequence[Sample]], Awaitable[None]]
+T = TypeVar("T")
+
+
+def default_detectors() -> tuple[SampleDetector, ...]:
+    return (ThrottlingDetector(), RestartStormDetector(), SeriesAnomalies())
 
 
 class MetricsWatch:
@@ -38,23 +61,35 @@ class MetricsWatch:
         interval_s: float = DEFAULT_INTERVAL_S,
         collector: MetricsCollector | None = None,
         on_alarm: Callable[[], None] | None = None,
+        read_nodes: ReadNodes | None = None,
+        prometheus: PrometheusCollector | None = None,
+        detectors: Sequence[SampleDetector] | None = None,
+        sink: Sink | None = None,
     ) -> None:
         if not interval_s > 0:
             raise ValueError(f"metrics interval must be positive, got {interval_s}")
         self._read = read
+        self._read_nodes = read_nodes
         self._state = state
         self._clock = clock
         self.interval_s = interval_s
         self.collector = collector or MetricsCollector()
+        self.prometheus = prometheus
+        self.detectors = tuple(default_detectors() if detectors is None else detectors)
+        self._sink = sink
         self._on_alarm = on_alarm
         self.readings = 0
         self.failures = 0
-        self._last_failure = ""
+        self.samples = 0  # handed to the sink, all readings together
+        self._last_failure: dict[str, str] = {}
         self._log = structlog.get_logger("kubemedic.metrics")
 
     def findings(self, now: float) -> tuple[Finding, ...]:
         """The anomaly findings current at `now` (epoch seconds)."""
-        return self.collector.findings(now)
+        out = list(self.collector.findings(now))
+        for detector in self.detectors:
+            out.extend(detector.findings(now))
+        return tuple(out)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Read, observe, wait `interval_s`; until `stop` is set."""
@@ -68,18 +103,62 @@ class MetricsWatch:
         state = self._state()
         if state is None:
             return
-        try:
-            pods = await self._read()
-        except Exception as exc:  # boundary: a failed read is logged and retried next time
+        now = self._clock()
+        pods = await self._attempt("metrics read", self._read)
+        if pods is None:
             self.failures += 1
-            problem = f"{type(exc).__name__}: {exc}"
-            if problem != self._last_failure:
-                self._last_failure = problem
-                self._log.warning("metrics read failed", problem=problem, interval_s=self.interval_s)
-            return
-        self._last_failure = ""
-        self.readings += 1
+        else:
+            self.readings += 1
+        nodes = await self._attempt("node metrics read", self._read_nodes) if self._read_nodes else None
+        queried: Sequence[Sample] | None = None
+        if self.prometheus is not None:
+            prometheus = self.prometheus
+            queried = await self._attempt("prometheus query", lambda: prometheus.collect(now))
         # feeding thousands of series is CPU work: off the event loop, like the analysis
-        observed = await asyncio.to_thread(self.collector.observe, pods, state, self._clock())
-        if observed.alarms and self._on_alarm is not None:
+        samples, alarms = await asyncio.to_thread(self._observe, state, now, pods, nodes, queried)
+        if alarms and self._on_alarm is not None:
             self._on_alarm()
+        if self._sink is not None and samples:
+            sink = self._sink
+            if await self._attempt("metrics sink", lambda: _done(sink(samples))) is not None:
+                self.samples += len(samples)
+
+    def _observe(
+        self,
+        state: ClusterState,
+        now: float,
+        pods: Sequence[PodUsage] | None,
+        nodes: Sequence[NodeUsage] | None,
+        queried: Sequence[Sample] | None,
+    ) -> tuple[list[Sample], int]:
+        alarms = 0
+        samples: list[Sample] = []
+        if pods is not None:
+            alarms += len(self.collector.observe(pods, state, now).alarms)
+            samples += pod_samples(pods, now)
+        if nodes is not None:
+            samples += node_samples(nodes, now)
+        samples += derived_samples(state, now)
+        if queried:
+            samples += queried
+        for detector in self.detectors:
+            alarms += len(detector.observe(samples, state, now))
+        return samples, alarms
+
+    async def _attempt(self, what: str, call: Callable[[], Awaitable[T]]) -> T | None:
+        """`call()`, or None when it failed: logged once per kind of failure, until it works again."""
+        try:
+            result = await call()
+        except Exception as exc:  # boundary: a failed source is logged and tried again next time
+            problem = f"{type(exc).__name__}: {exc}"
+            if self._last_failure.get(what) != problem:
+                self._last_failure[what] = problem
+                self._log.warning(f"{what} failed", problem=problem, interval_s=self.interval_s)
+            return None
+        self._last_failure.pop(what, None)
+        return result
+
+
+async def _done(pending: Awaitable[None]) -> bool:
+    await pending
+    return True

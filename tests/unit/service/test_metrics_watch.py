@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import structlog
@@ -94,3 +95,55 @@ async def test_run_stops_when_asked_and_the_interval_is_checked() -> None:
     stop.set()
     await asyncio.wait_for(task, timeout=1)
     assert feed.calls >= 2
+
+
+async def test_samples_of_pods_nodes_and_the_state_go_to_the_sink() -> None:
+    from kubemedic.metrics.samples import CPU_CORES, MEMORY_BYTES, PENDING_PODS, RESTARTS, Sample, SeriesId
+    from kubemedic.state.usage import NodeUsage
+
+    got: list[Sequence[Sample]] = []
+
+    async def sink(samples: Sequence[Sample]) -> None:
+        got.append(samples)
+
+    async def nodes() -> Sequence[NodeUsage]:
+        return [NodeUsage("n1", "", "1", "1Gi")]
+
+    state = _state()
+    watch = MetricsWatch(Feed(), lambda: state, lambda: T0, read_nodes=nodes, sink=sink)
+    await watch.read_once()
+    (reading,) = got
+    series = {s.series for s in reading}
+    assert {
+        SeriesId(MEMORY_BYTES, "Pod", "shop", "cache-1", "c"),
+        SeriesId(CPU_CORES, "Pod", "shop", "cache-1", "c"),
+        SeriesId(MEMORY_BYTES, "Node", "", "n1"),
+        SeriesId(RESTARTS, "Pod", "shop", "cache-1"),
+        SeriesId(PENDING_PODS, "Cluster", "", ""),
+    } <= series
+    assert all(s.timestamp == T0 for s in reading) and watch.samples == len(reading)
+
+
+async def test_a_failing_sink_or_node_read_is_logged_and_collection_goes_on() -> None:
+    from kubemedic.metrics.samples import Sample
+
+    async def sink(samples: Sequence[Sample]) -> None:
+        raise ConnectionError("store is down")
+
+    async def nodes() -> Sequence[Any]:
+        raise RuntimeError("404 nodes")
+
+    feed = Feed()
+    state = _state()
+    clock = [T0]
+    pokes: list[float] = []
+    watch = MetricsWatch(
+        feed, lambda: state, lambda: clock[0], read_nodes=nodes, sink=sink, on_alarm=lambda: pokes.append(1)
+    )
+    with structlog.testing.capture_logs() as logs:
+        for _ in range(420):
+            clock[0] += 1.0
+            await watch.read_once()
+    warnings = sorted(e["event"] for e in logs if e["log_level"] == "warning")
+    assert warnings == ["metrics sink failed", "node metrics read failed"], "each logged once"
+    assert watch.readings == 420 and watch.samples == 0 and pokes, "pods still read, the leak still found"
