@@ -22,6 +22,8 @@ class Behavior:
     leak_after: a memory leak. The container's memory (as metrics.k8s.io reports it) stays near
         memory_mib for this many seconds after each start, then climbs linearly, with a little noise,
         to its memory limit, which it reaches when run_seconds is up (with mode oom: the OOM kill).
+    cpu_at_limit: the container is CPU-bound: metrics.k8s.io reports its CPU at 95-100 % of its CPU
+        limit (the kernel throttles it there), with no daily swing.
     """
 
     mode: str = "run"
@@ -35,6 +37,7 @@ class Behavior:
     memory_mib: int = 24
     periodic_logs: tuple[str, ...] = ()
     leak_after: float | None = None
+    cpu_at_limit: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from kubemedic.sim.config import SimConfig
-from kubemedic.sim.scenarios import SCENARIOS, names
+from kubemedic.sim.scenarios import BY_NAME, names
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = parser().parse_args(list(argv) if argv is not None else None)
     if args.list:
-        width = max(len(s.name) for s in SCENARIOS)
-        for s in SCENARIOS:
+        width = max(len(s.name) for s in BY_NAME.values())
+        for s in BY_NAME.values():
             sys.stdout.write(f"{s.name:<{width}}  {s.description}\n")
         return 0
     from kubemedic.sim.server import run

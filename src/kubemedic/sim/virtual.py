@@ -1,7 +1,19 @@
-"""Objects computed on request rather than stored: metrics.k8s.io PodMetrics and NodeMetrics."""
+"""Objects computed on request rather than stored: metrics.k8s.io PodMetrics and NodeMetrics.
+
+What a container uses: its behaviour's cpu_millis and memory_mib, times
+- a daily swing (sim clock, UTC): CPU +-25 %, memory +-5 %, busiest in the afternoon, each container
+  a little shifted in phase, so detectors with a time-of-day baseline have a pattern to learn;
+- a per-container wobble of +-15 % that changes every 15 s (one metrics-server scrape);
+- rare CPU spikes: in about one 15 s scrape in 2,000 a container uses 3x its CPU.
+CPU never exceeds the container's CPU limit (the kernel throttles it there). Scenarios change the
+picture: a leak climbs to the memory limit (`leak_after`), a CPU-bound container sits at its CPU limit
+(`cpu_at_limit`). Everything is a pure function of the object, the container and the clock, so two
+reads in one scrape window agree and a test can predict what it will see.
+"""
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterator
 
@@ -19,6 +31,36 @@ def _jitter(seed: str, now: float) -> float:
     """A stable per-object wobble between 0.85 and 1.15 that changes every 15 s."""
     h = zlib.crc32(f"{seed}/{int(now // 15)}".encode())
     return 0.85 + (h % 300) / 1000.0
+
+
+DAY = 86_400.0
+SPIKE_ONE_IN = 2000
+
+
+def _daily(seed: str, now: float, amplitude: float) -> float:
+    """1 +- amplitude over the day: highest around 15:00 UTC, the phase shifted up to 1 h per object."""
+    shift = (zlib.crc32(seed.encode()) % 3600) / DAY
+    return 1.0 + amplitude * math.sin(2 * math.pi * ((now / DAY) % 1.0 - 0.375 + shift))
+
+
+def _spike(seed: str, now: float) -> float:
+    """3 in about one 15 s scrape in SPIKE_ONE_IN, 1 otherwise."""
+    return 3.0 if zlib.crc32(f"spike/{seed}/{int(now // 15)}".encode()) % SPIKE_ONE_IN == 0 else 1.0
+
+
+def _limit(container: dict[str, object], resource: str) -> float:
+    resources = container.get("resources")
+    limits = resources.get("limits") if isinstance(resources, dict) else None
+    value = limits.get(resource) if isinstance(limits, dict) else None
+    return parse_quantity(value) if value is not None else 0.0
+
+
+def _cpu_nanos(b: Behavior, container: dict[str, object], seed: str, now: float, j: float) -> int:
+    limit = _limit(container, "cpu") * 1e9
+    if b.cpu_at_limit and limit > 0:
+        return int(limit * (0.95 + 0.05 * (zlib.crc32(f"{seed}/{int(now // 15)}/cpu".encode()) % 1000) / 999))
+    nanos = b.cpu_millis * 1_000_000 * j * _daily(seed, now, 0.25) * _spike(seed, now)
+    return int(min(nanos, limit) if limit > 0 else nanos)
 
 
 def _leaking_bytes(
@@ -52,11 +94,11 @@ def _pod_usage(world: World, pod: Entry, now: float) -> list[tuple[str, int, int
         b = world.behaviors.lookup(pod.namespace, labels, c["name"])
         seed = f"{pod.namespace}/{pod.name}/{c['name']}"
         j = _jitter(seed, now)
-        memory = int(b.memory_mib * 1024 * 1024 * j)
+        memory = int(b.memory_mib * 1024 * 1024 * j * _daily(seed, now, 0.05))
         if b.leak_after is not None:
             started = parse_ts(str(st["state"]["running"].get("startedAt") or ""))
             memory = _leaking_bytes(b, c, started, seed, now)
-        out.append((c["name"], int(b.cpu_millis * 1_000_000 * j), memory))
+        out.append((c["name"], _cpu_nanos(b, c, seed, now, j), memory))
     return out
 
 
