@@ -2,6 +2,7 @@
 
     python -m bench.anomaly.run [--seed 2] [--dev] [--detector NAME ...] [--json]
 
+`--detector isolation_forest` runs the optional [ml] detector (scikit-learn), one forest per series.
 --seed picks the corpus (2 = the test seed the figures in docs/benchmarks.md are reported on;
 --dev = seed 1, the one thresholds were tuned on). Every detector runs as a stream over all series at
 once (a DetectorBank with one row per series), at its default sensitivity. Reported per detector: the
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from bench.anomaly.corpus import LabelledSeries, generate
 from bench.anomaly.nab import PROFILES, SeriesScore, normalized, score_series
 from kubemedic.metrics import DETECTORS, DetectorBank, DetectorSettings, detector
+from kubemedic.metrics.detectors import isolation
 
 BoolArray = NDArray[np.bool_]
 DEV_SEED, TEST_SEED = 1, 2
@@ -49,6 +51,9 @@ class Row:
 
 def run_detector(name: str, corpus: list[LabelledSeries], sensitivity: float = 1.0) -> BoolArray:
     """Alarm matrix (series, points) of one detector run as a stream over every series at once."""
+    if name == isolation.NAME:  # the [ml] detector: one forest per series
+        threshold = isolation.THRESHOLD / sensitivity
+        return np.stack([isolation.detect(s.values, threshold=threshold)[0] for s in corpus])
     length = len(corpus[0].values)
     if any(len(s.values) != length for s in corpus):
         raise ValueError("the bank runs series in lockstep: every series needs the same length")

@@ -119,10 +119,15 @@ def anomaly_detect(
 def anomaly_detectors() -> None:
     """List the detectors with a one-line description each."""
     from kubemedic.metrics import DEFAULT, DETECTORS
+    from kubemedic.metrics.detectors.registry import missing, optional
 
     for spec in DETECTORS:
         mark = " (default)" if spec.name == DEFAULT else ""
         typer.echo(f"{spec.name:<10} {spec.summary}{mark}")
+    for name, summary in optional():
+        typer.echo(f"{name:<10} {summary}")
+    for why in missing():
+        typer.echo(f"note: {why}", err=True)
 
 
 def _iso(ts: float) -> str:
