@@ -87,7 +87,9 @@ def test_cells_are_written_the_same_way_every_time() -> None:
 def test_scenario_lists_keep_their_order_drop_repeats_and_name_the_unknown() -> None:
     assert parse_scenarios("all") == tuple(s.name for s in SCENARIOS)
     assert parse_scenarios(" memory-leak, oomkilled,memory-leak,clean") == ("memory-leak", "oomkilled")
-    with pytest.raises(InputError, match=r"unknown scenarios 'x', 'y'; valid: all, clean, cpu-throttling, crashloop-config"):
+    with pytest.raises(
+        InputError, match=r"unknown scenarios 'x', 'y'; valid: all, clean, cpu-throttling, crashloop-config"
+    ):
         parse_scenarios("memory-leak,x,y")
     with pytest.raises(InputError, match="--scenarios is empty"):
         parse_scenarios(" , ")
