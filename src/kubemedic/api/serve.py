@@ -21,6 +21,7 @@ from kubemedic.api.limits import Limiter, RateLimiter, SharedRateLimiter
 from kubemedic.api.read_cache import ReadCache
 from kubemedic.cluster.client import ClusterTarget
 from kubemedic.domain import InputError
+from kubemedic.metrics.prometheus import PrometheusCollector
 from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster, Message
 from kubemedic.service.cluster_access import ClusterAccess
@@ -59,6 +60,7 @@ class ServeConfig:
     retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
     summary_every_s: float = 60.0
     full_every_s: float = DEFAULT_FULL_EVERY_S  # a full analysis at least this often (else incremental)
+    prometheus: PrometheusCollector | None = None  # Prometheus queries read with the pod metrics
     metrics_interval_s: float | None = 15.0  # pod usage read for anomaly detection; None = off
     series_retention: SeriesRetention = field(default_factory=SeriesRetention)  # metric series kept
 
@@ -196,8 +198,8 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (see monitor.py)
             metrics_interval_s=config.metrics_interval_s,
             full_every_s=config.full_every_s,
-            # TODO(lead): once ClusterMonitor passes a sink to MetricsWatch (branch h-collect), add:
-            # metrics_sink=series.sink(lambda: monitor.cluster),
+            metrics_sink=series.sink(lambda: monitor.cluster),
+            prometheus=config.prometheus,
         )
 
         async def watch(term: asyncio.Event) -> None:

@@ -301,8 +301,9 @@ def serve(
     Settings from the environment: KUBEMEDIC_DATABASE_URL, KUBEMEDIC_REDIS_URL, KUBEMEDIC_JWT_KEY /
     _JWT_ALGORITHMS / _JWT_ISSUER / _JWT_AUDIENCE (bearer JWTs), KUBEMEDIC_CORS_ORIGINS,
     KUBEMEDIC_RETENTION_HOURS (history kept, default 24), KUBEMEDIC_SERIES_RAW_HOURS / _SERIES_1M_HOURS
-    / _SERIES_10M_HOURS (metric series kept per resolution: 6, 48, 720), KUBEMEDIC_LLM_* (the model
-    `ask` may use).
+    / _SERIES_10M_HOURS (metric series kept per resolution: 6, 48, 720), KUBEMEDIC_PROMETHEUS_URL /
+    _PROMETHEUS_TOKEN / _PROMETHEUS_QUERIES / _PROMETHEUS_QUERIES_FILE (Prometheus queries read with pod
+    metrics), KUBEMEDIC_LLM_* (the model `ask` may use).
     """
     import asyncio
 
@@ -327,6 +328,7 @@ def serve(
         series_retention = SeriesRetention.from_hours(
             settings.series_raw_hours, settings.series_1m_hours, settings.series_10m_hours
         )
+        prometheus = settings.prometheus()
     except InputError as exc:
         die(str(exc))
     config = ServeConfig(
@@ -346,6 +348,7 @@ def serve(
         series_retention=series_retention,
         summary_every_s=summary_interval,
         full_every_s=full_analysis_interval,
+        prometheus=prometheus,
     )
     from kubemedic.logging_setup import configure
 

@@ -25,14 +25,15 @@ from typing import Any
 from kubemedic.cluster.client import ClusterTarget, make_client
 from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
-from kubemedic.cluster.metrics_api import list_pod_metrics
+from kubemedic.cluster.metrics_api import list_node_metrics, list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
 from kubemedic.domain import Finding
+from kubemedic.metrics.prometheus import PrometheusCollector
 from kubemedic.service.anomaly_context import with_nearest_change
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
 from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
-from kubemedic.service.metrics_watch import MetricsWatch
+from kubemedic.service.metrics_watch import MetricsWatch, Sink
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
 from kubemedic.state import ClusterState, KubeObject
@@ -82,6 +83,8 @@ class ClusterMonitor:
         metrics_interval_s: float | None = None,
         resolve_after_s: float = 60.0,
         full_every_s: float = DEFAULT_FULL_EVERY_S,
+        metrics_sink: Sink | None = None,
+        prometheus: PrometheusCollector | None = None,
     ) -> None:
         self.target = target
         self.store = store
@@ -116,6 +119,8 @@ class ClusterMonitor:
         # pod usage read every `metrics_interval_s` (None: not collected); anomalies join the analysis
         self.metrics_interval_s = metrics_interval_s
         self.metrics: MetricsWatch | None = None
+        self.metrics_sink = metrics_sink  # where collected samples go (the series store)
+        self.prometheus = prometheus  # configured Prometheus queries, read with the pod metrics
         # what changed since the last analysis: key -> the new object, or None when deleted
         self._delta: dict[tuple[str, str, str], dict[str, Any] | None] = {}
         self._lists = 0  # listings the reflectors had made at the last analysis
@@ -149,6 +154,8 @@ class ClusterMonitor:
             self.metrics = MetricsWatch(
                 lambda: list_pod_metrics(client), lambda: self.state, lambda: self.clock().timestamp(),
                 interval_s=self.metrics_interval_s, on_alarm=self._dirty.set,
+                read_nodes=lambda: list_node_metrics(client), prometheus=self.prometheus,
+                sink=self.metrics_sink,
             )  # fmt: skip
             tasks.append(asyncio.create_task(self.metrics.run(stop)))
         try:
