@@ -36,9 +36,6 @@ from kubemedic.store import TimelineEntry
 DEFAULT_WINDOW = timedelta(minutes=30)
 CHANGE_TYPES = frozenset({"rollout", "scaled", "config"})
 LOCATION = "timeline/"  # evidence location prefix: `timeline/rollout`, `timeline/config`, ...
-# The namespace-wide look reads the cluster's newest entries in the window (events included) and
-# keeps the namespace's changes; this many rows is plenty for 30 minutes of one cluster.
-NAMESPACE_SCAN_LIMIT = 5000
 
 
 class TimelineReader(Protocol):
@@ -63,6 +60,8 @@ class TimelineReader(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 200,
+        namespace: str | None = None,
+        types: Sequence[str] | None = None,
     ) -> list[TimelineEntry]: ...
 
 
@@ -109,7 +108,9 @@ async def nearest_change(
         return _evidence(max(own, key=lambda e: e.at), start, own=True)
     if not obj.namespace:
         return None
-    recent = await store.recent_timeline(cluster, since=since, until=start, limit=NAMESPACE_SCAN_LIMIT)
+    recent = await store.recent_timeline(
+        cluster, since=since, until=start, limit=1, namespace=obj.namespace, types=sorted(CHANGE_TYPES)
+    )
     near = next((e for e in recent if e.namespace == obj.namespace and e.type in CHANGE_TYPES), None)
     return _evidence(near, start, own=False) if near is not None else None
 

@@ -18,7 +18,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
 from kubemedic.cluster.metrics_api import list_node_metrics, list_pod_metrics
 from kubemedic.cluster.reflector import Change, Reflector
-from kubemedic.domain import Finding
+from kubemedic.domain import Evidence, Finding
 from kubemedic.metrics.prometheus import PrometheusCollector
 from kubemedic.service.anomaly_context import with_nearest_change
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
@@ -42,6 +42,7 @@ from kubemedic.state.evolve import evolve
 from kubemedic.store import ApplyResult, Store
 
 SYNC_TIMEOUT_S = 15.0
+NEAREST_CHANGE_TTL_S = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ class ClusterMonitor:
         self._delta: dict[tuple[str, str, str], dict[str, Any] | None] = {}
         self._lists = 0  # listings the reflectors had made at the last analysis
         self.analysis = IncrementalAnalysis(full_every_s=full_every_s)
-        self._enriched: dict[str, tuple[Finding, Finding]] = {}  # anomaly -> with its nearest change
+        self._enriched: dict[str, tuple[float, tuple[Evidence, ...]]] = {}  # anomaly -> its nearest change
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -187,15 +188,16 @@ class ClusterMonitor:
     async def _with_nearest_change(
         self, anomalies: Sequence[Finding], state: ClusterState
     ) -> tuple[Finding, ...]:
-        """Anomalies with the change that preceded them, looked up in the timeline once per anomaly (an
-        anomaly finding stays current for a while; the change before it does not move)."""
-        known = self._enriched
-        fresh = [f for f in anomalies if f.id not in known or known[f.id][0] != f]
+        """Anomalies with the change that preceded them. Looked up in the timeline once per anomaly and
+        again every NEAREST_CHANGE_TTL_S at most: the finding's text and latest point move while it
+        stays current, the changes before it began rarely do."""
+        known, at = self._enriched, time.monotonic()
+        fresh = [f for f in anomalies if f.id not in known or at - known[f.id][0] > NEAREST_CHANGE_TTL_S]
         if fresh:
             for before, after in zip(fresh, await with_nearest_change(fresh, self.store, state), strict=True):
-                known[before.id] = (before, after)
+                known[before.id] = (at, after.evidence[len(before.evidence) :])
         self._enriched = {f.id: known[f.id] for f in anomalies}
-        return tuple(known[f.id][1] for f in anomalies)
+        return tuple(replace(f, evidence=f.evidence + known[f.id][1]) for f in anomalies)
 
     def _collect_garbage(self) -> None:
         """Collect cyclic garbage on our schedule, then freeze what survives.

@@ -373,9 +373,16 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 200,
+        namespace: str | None = None,
+        types: Sequence[str] | None = None,
     ) -> list[TimelineEntry]:
-        """The newest timeline entries across all objects (the cluster's history), newest first."""
+        """The newest timeline entries across all objects (the cluster's history), newest first;
+        only those of one namespace and of some types when asked."""
         query = select(TimelineRow).order_by(TimelineRow.at.desc(), TimelineRow.seq.desc()).limit(limit)
+        if namespace is not None:
+            query = query.where(TimelineRow.namespace == namespace)
+        if types is not None:
+            query = query.where(TimelineRow.type.in_(list(types)))
         if cluster is not None:
             query = query.where(TimelineRow.cluster == cluster)
         if since is not None:
