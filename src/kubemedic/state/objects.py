@@ -6,6 +6,7 @@ analysis); views expose what the analyzers need through typed properties and sma
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,6 +139,20 @@ class KubeObject:
                 return value  # type: ignore[no-any-return]
         value, until = compute()
         once[name] = (now, until, value)
+        return value
+
+    def memo_on(self, name: str, inputs: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """A value derived from this object and other `inputs` (e.g. its list of events in a state):
+        reused while those are the very same objects (an evolved state shares the lists of objects
+        that did not change)."""
+        once = self._once
+        if once is None:
+            once = self._once = {}
+        hit = once.get(name)
+        if hit is not None and len(hit[0]) == len(inputs) and all(map(operator.is_, hit[0], inputs)):
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        once[name] = (inputs, value)
         return value
 
     @property

@@ -185,7 +185,8 @@ class Pod(KubeObject):
 
     @property
     def is_ready(self) -> bool:
-        return self.condition_true("Ready")
+        ready: bool = self.parsed_once("ready", lambda: self.condition_true("Ready"))
+        return ready
 
     @property
     def is_finished(self) -> bool:

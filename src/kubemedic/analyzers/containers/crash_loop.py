@@ -10,6 +10,7 @@ event, the container's memory limit, and the last line the previous instance log
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from kubemedic.analyzers.containers.exit_codes import explain_exit
 from kubemedic.analyzers.containers.grouping import Affected, group
@@ -27,14 +28,39 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
     for pod in state.troubled_pods:
         if pod.is_finished:
             continue
-        for status in pod.container_statuses:
-            if status.init:
-                continue
-            key = _problem(state, status)
-            if key:
-                items.append((pod, status, key))
+        items.extend(_problems_of(state, pod))
     for key, affected in group(state, items):
         yield _oom(state, affected) if key == "oom" else _crash(state, affected)
+
+
+def _problems_of(state: ClusterState, pod: Pod) -> list[tuple[Pod, ContainerStatus, str]]:
+    found: list[tuple[Pod, ContainerStatus, str]] = pod.memo_until(
+        "crash_loop", state.now, lambda: _pod_problems(state, pod)
+    )
+    return found
+
+
+def _pod_problems(
+    state: ClusterState, pod: Pod
+) -> tuple[list[tuple[Pod, ContainerStatus, str]], datetime | None]:
+    """The crash problems of one pod's containers, and when the answer may change by itself (a crash
+    stops being recent): kept per pod object between analyses until then."""
+    found: list[tuple[Pod, ContainerStatus, str]] = []
+    moments: list[datetime] = []
+    for status in pod.container_statuses:
+        if status.init:
+            continue
+        key = _problem(state, status)
+        if key:
+            found.append((pod, status, key))
+        last = status.last_state if status.last_state.state == "terminated" else status.state
+        finished = parse_time(last.finished_at)
+        if finished is not None:
+            moments += [
+                finished + timedelta(seconds=RECENT_S),
+                finished + timedelta(seconds=RECENT_RESTART_S),
+            ]
+    return found, min((m for m in moments if m > state.now), default=None)
 
 
 def _problem(state: ClusterState, status: ContainerStatus) -> str:

@@ -27,26 +27,41 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
     for pod in state.troubled_pods:
         if pod.phase not in ("Running", "Pending"):
             continue
-        for status in pod.container_statuses:
-            if status.init:
-                continue
-            restarting = status.state.state == "waiting" and status.state.reason == "CrashLoopBackOff"
-            if status.state.state != "running" and not restarting:
-                continue
-            event = state.latest_event(pod, reasons=("Unhealthy",), field_path=status.field_path)
-            if event is None:
-                continue
-            kind_match = _KIND.match(event.message)
-            kind = kind_match.group(1).lower() if kind_match else "readiness"
-            if kind == "readiness" and (status.ready or restarting):
-                continue
-            if kind == "liveness" and status.restart_count == 0 and status.ready:
-                continue
+        for status, kind, event in _probes_of(state, pod):
             events[(pod.name, status.name)] = event
             items.append((pod, status, kind))
     for kind, affected in group(state, items):
         pod, status = affected.first
         yield _finding(affected, kind, events[(pod.name, status.name)])
+
+
+def _probes_of(state: ClusterState, pod: Pod) -> list[tuple[ContainerStatus, str, Event]]:
+    """Per pod, kept while the pod object and its list of events stay the same ones."""
+    found: list[tuple[ContainerStatus, str, Event]] = pod.memo_on(
+        "probes", (state.events_for(pod),), lambda: _failing_probes(state, pod)
+    )
+    return found
+
+
+def _failing_probes(state: ClusterState, pod: Pod) -> list[tuple[ContainerStatus, str, Event]]:
+    found: list[tuple[ContainerStatus, str, Event]] = []
+    for status in pod.container_statuses:
+        if status.init:
+            continue
+        restarting = status.state.state == "waiting" and status.state.reason == "CrashLoopBackOff"
+        if status.state.state != "running" and not restarting:
+            continue
+        event = state.latest_event(pod, reasons=("Unhealthy",), field_path=status.field_path)
+        if event is None:
+            continue
+        kind_match = _KIND.match(event.message)
+        kind = kind_match.group(1).lower() if kind_match else "readiness"
+        if kind == "readiness" and (status.ready or restarting):
+            continue
+        if kind == "liveness" and status.restart_count == 0 and status.ready:
+            continue
+        found.append((status, kind, event))
+    return found
 
 
 def _finding(affected: Affected, kind: str, event: Event) -> Finding:
