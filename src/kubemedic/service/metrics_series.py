@@ -14,6 +14,7 @@ retention no longer covers `since` (a 1-hour window that started 8 hours ago rea
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,9 @@ RAW_UP_TO = timedelta(hours=1)  # auto: ranges up to this long read raw points
 MINUTE_UP_TO = timedelta(days=2)  # ... up to this long 1-minute buckets, longer ones 10-minute buckets
 MAX_SERIES = 100  # series in one query answer
 DEFAULT_WINDOW = timedelta(hours=1)
+
+SINK_SLICE = 1000  # samples written per transaction by the sink
+SINK_PAUSE_S = 0.02  # between two slices
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +156,18 @@ class MetricsSeries:
         """What MetricsWatch calls with each reading (`cluster()` names the watched cluster when called)."""
 
         async def write(samples: Sequence[Sample]) -> None:
-            try:
-                await self.record(cluster(), samples)
-            except Exception as exc:  # boundary: a failed write is logged; the next reading tries again
-                self._log.warning(
-                    "series write failed", error=f"{type(exc).__name__}: {exc}", samples=len(samples)
-                )
+            # In slices with a pause between them: a reading of a big cluster is ten thousand samples,
+            # and written at once it is a burst of database work that API requests would queue behind.
+            for start in range(0, len(samples), SINK_SLICE):
+                if start:
+                    await asyncio.sleep(SINK_PAUSE_S)
+                part = samples[start : start + SINK_SLICE]
+                try:
+                    await self.record(cluster(), part)
+                except Exception as exc:  # boundary: a failed write is logged; the next reading tries again
+                    self._log.warning(
+                        "series write failed", error=f"{type(exc).__name__}: {exc}", samples=len(part)
+                    )
 
         return write
 
