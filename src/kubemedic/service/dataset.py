@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kubemedic import __version__
 from kubemedic.domain import InputError
+from kubemedic.service.parquet_sink import ParquetSink
 from kubemedic.state.timeutil import parse_instant
 from kubemedic.store import Store
 from kubemedic.store.codec import utc
@@ -541,44 +542,6 @@ class _CsvSink:
         self._file.close()
 
 
-class _ParquetSink:
-    """Parquet through pyarrow (an optional install), one row group per BATCH rows.
-
-    The schema is fixed up front from the column names (times as UTC timestamps, counts as int64, the
-    rest strings), so a column that is empty in the first batch (resolved_at) cannot change type later.
-    """
-
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
-        pa: Any = importlib.import_module("pyarrow")
-        self._pa = pa
-        self._columns = tuple(columns)
-        self._schema: Any = pa.schema([(c, _arrow_type(pa, c)) for c in self._columns])
-        self._writer: Any = importlib.import_module("pyarrow.parquet").ParquetWriter(str(path), self._schema)
-        self._batch: list[Sequence[Cell]] = []
-
-    def write(self, cells: Sequence[Cell]) -> None:
-        self._batch.append(cells)
-        if len(self._batch) >= BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._batch:
-            data = {c: [row[i] for row in self._batch] for i, c in enumerate(self._columns)}
-            self._writer.write_table(self._pa.table(data, schema=self._schema))
-            self._batch = []
-
-    def __enter__(self) -> _ParquetSink:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self._flush()
-        finally:
-            self._writer.close()
-
-
 def _arrow_type(pa: Any, column: str) -> Any:
     if column in TIME_COLUMNS:
         return pa.timestamp("us", tz="UTC")
@@ -588,7 +551,9 @@ def _arrow_type(pa: Any, column: str) -> Any:
 
 
 def _open_sink(fmt: str, path: Path, columns: Sequence[str]) -> _Sink:
-    return _ParquetSink(path, columns) if fmt == "parquet" else _CsvSink(path, columns)
+    if fmt == "parquet":  # times as UTC timestamps, counts as int64, the rest strings
+        return ParquetSink(path, columns, _arrow_type, BATCH)
+    return _CsvSink(path, columns)
 
 
 # ---- manifest and README --------------------------------------------------------------------------------

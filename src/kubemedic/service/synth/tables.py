@@ -8,13 +8,14 @@ a byte count or a CPU fraction, and the same text on every run), missing values 
 from __future__ import annotations
 
 import csv
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol
+
+from kubemedic.service.parquet_sink import ParquetSink
 
 ColumnType = Literal["time", "str", "int", "float", "bool"]
 Cell = str | int | float | bool | datetime | None
@@ -142,46 +143,25 @@ class CsvSink:
         self._file.close()
 
 
-class ParquetSink:
-    """Parquet through pyarrow (optional), typed from the columns, one row group per BATCH rows."""
+_ARROW = {
+    "time": ("timestamp", ("us",), {"tz": "UTC"}),
+    "str": ("string", (), {}),
+    "int": ("int64", (), {}),
+    "float": ("float64", (), {}),
+    "bool": ("bool_", (), {}),
+}
 
-    def __init__(self, path: Path, columns: Sequence[Column]) -> None:
-        pa: Any = importlib.import_module("pyarrow")
-        self._pa = pa
-        self._names = tuple(c.name for c in columns)
-        types = {
-            "time": pa.timestamp("us", tz="UTC"),
-            "str": pa.string(),
-            "int": pa.int64(),
-            "float": pa.float64(),
-            "bool": pa.bool_(),
-        }
-        self._schema: Any = pa.schema([(c.name, types[c.type]) for c in columns])
-        self._writer: Any = importlib.import_module("pyarrow.parquet").ParquetWriter(str(path), self._schema)
-        self._batch: list[Sequence[Cell]] = []
 
-    def write(self, cells: Sequence[Cell]) -> None:
-        self._batch.append(cells)
-        if len(self._batch) >= BATCH:
-            self._flush()
+def _parquet(path: Path, columns: Sequence[Column]) -> ParquetSink:
+    """Parquet typed from the columns' declared types."""
+    declared = {c.name: c.type for c in columns}
 
-    def _flush(self) -> None:
-        if self._batch:
-            data = {n: [row[i] for row in self._batch] for i, n in enumerate(self._names)}
-            self._writer.write_table(self._pa.table(data, schema=self._schema))
-            self._batch = []
+    def arrow_type(pa: Any, name: str) -> Any:
+        factory, args, kwargs = _ARROW[declared[name]]
+        return getattr(pa, factory)(*args, **kwargs)
 
-    def __enter__(self) -> ParquetSink:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self._flush()
-        finally:
-            self._writer.close()
+    return ParquetSink(path, [c.name for c in columns], arrow_type, BATCH)
 
 
 def open_sink(fmt: str, path: Path, columns: Sequence[Column]) -> Sink:
-    return ParquetSink(path, columns) if fmt == "parquet" else CsvSink(path, columns)
+    return _parquet(path, columns) if fmt == "parquet" else CsvSink(path, columns)
