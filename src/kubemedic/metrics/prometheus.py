@@ -20,7 +20,8 @@ still give their samples; it raises only when every query failed.
 
 Queries come from settings (see `load_queries`): a file of `name = PromQL` lines, or `name=PromQL`
 pairs separated by `;` in an environment variable; the defaults use the common metric names of
-HTTP servers (`http_requests_total` with a `code` label, `http_request_duration_seconds` histograms).
+HTTP servers (`http_requests_total` with a `code` label, `http_request_duration_seconds` histograms)
+and kubelet's volume stats (`pvc_used_bytes`, `pvc_capacity_bytes` per PVC: metrics/disk_fill.py).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import httpx
 import structlog
 
 from kubemedic.domain import InputError, KubemedicError
-from kubemedic.metrics.samples import Sample, SeriesId
+from kubemedic.metrics.samples import PVC_CAPACITY_BYTES, PVC_USED_BYTES, Sample, SeriesId
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_:.-]*$")
 
@@ -67,6 +68,11 @@ DEFAULT_QUERIES: tuple[PromQuery, ...] = (
         "latency_p99_seconds",
         "histogram_quantile(0.99, sum by (namespace, service, le) "
         "(rate(http_request_duration_seconds_bucket[5m])))",
+    ),
+    # kubelet's volume stats; `max`, not `sum`: a volume mounted on two nodes is reported by both kubelets
+    PromQuery(PVC_USED_BYTES, "max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes)"),
+    PromQuery(
+        PVC_CAPACITY_BYTES, "max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes)"
     ),
 )
 

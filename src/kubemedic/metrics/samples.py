@@ -14,6 +14,9 @@ CPU_CORES = "cpu_usage_cores"
 RESTARTS = "restarts"
 PENDING_PODS = "pending_pods"
 UNAVAILABLE_REPLICAS = "unavailable_replicas"
+# The default Prometheus queries of kubelet's volume stats, per namespace and persistentvolumeclaim.
+PVC_USED_BYTES = "pvc_used_bytes"
+PVC_CAPACITY_BYTES = "pvc_capacity_bytes"
 
 
 @dataclass(frozen=True, slots=True, order=True)

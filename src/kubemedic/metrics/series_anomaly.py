@@ -26,7 +26,15 @@ from kubemedic.metrics.contract import DetectorSettings
 from kubemedic.metrics.detectors import cusum, ensemble, robust_z
 from kubemedic.metrics.engine import DetectorSpec, StreamingDetector
 from kubemedic.metrics.findings import Held, anomaly_finding
-from kubemedic.metrics.samples import PENDING_PODS, RESTARTS, UNAVAILABLE_REPLICAS, Sample, SeriesId
+from kubemedic.metrics.samples import (
+    PENDING_PODS,
+    PVC_CAPACITY_BYTES,
+    PVC_USED_BYTES,
+    RESTARTS,
+    UNAVAILABLE_REPLICAS,
+    Sample,
+    SeriesId,
+)
 from kubemedic.state import ClusterState
 
 COUNTS = DetectorSpec(
@@ -37,6 +45,8 @@ COUNTS = DetectorSpec(
 )
 COUNT_METRICS = (PENDING_PODS, UNAVAILABLE_REPLICAS)
 MIN_DELTA: Mapping[str, float] = {PENDING_PODS: 3.0, UNAVAILABLE_REPLICAS: 3.0}
+# Series another sample detector reads: restarts (restart_storm), PVC usage (disk_fill).
+SKIPPED = (RESTARTS, PVC_USED_BYTES, PVC_CAPACITY_BYTES)
 
 
 @dataclass(slots=True)
@@ -46,8 +56,9 @@ class _Series:
 
 
 class SeriesAnomalies:
-    """Feed samples (`observe`): counts go to COUNTS, other metrics (but the restart counter, which
-    the restart storm detector reads) to `spec`; ask the current findings (`findings`)."""
+    """Feed samples (`observe`): counts go to COUNTS, other metrics (but the restart counter and the
+    PVC usage, which the restart storm and disk fill detectors read) to `spec`; ask the current
+    findings (`findings`)."""
 
     def __init__(
         self,
@@ -73,7 +84,7 @@ class SeriesAnomalies:
         alarms: list[Finding] = []
         for sample in samples:
             sid = sample.series
-            if sid.metric == RESTARTS or sid.kind == "Pod" or sid.kind == "Node":
+            if sid.metric in SKIPPED or sid.kind == "Pod" or sid.kind == "Node":
                 continue
             found = self._series.get(sid)
             if found is None:

@@ -7,10 +7,10 @@ reading becomes Samples: pod memory/CPU per container, node memory/CPU, the conf
 the series derived from the monitor's latest ClusterState (restarts per workload, pending pods,
 unavailable replicas; metrics.derived). The pod usage goes to the MetricsCollector (memory trend to
 the limit, OOM ETA); the samples to the sample detectors (CPU throttling, restart storms, anomalies on
-the derived and queried series); all of it in a worker thread, off the event loop. When a reading
-raises an alarm it pokes the monitor (`on_alarm`), which re-analyzes and adds `findings()` to the
-analyzers' findings before correlation - so anomalies are stored, streamed and grouped into
-incidents like every other finding. Then the samples go to `sink` (the series store).
+the derived and queried series, PVCs filling up); all of it in a worker thread, off the event loop.
+When a reading raises an alarm it pokes the monitor (`on_alarm`), which re-analyzes and adds
+`findings()` to the analyzers' findings before correlation - so anomalies are stored, streamed and
+grouped into incidents like every other finding. Then the samples go to `sink` (the series store).
 
 A cluster without a metrics API (no metrics-server: 404), a Prometheus that does not answer, a read
 that fails, a sink that fails: each is logged once per kind of failure and tried again next time;
@@ -29,6 +29,7 @@ import structlog
 from kubemedic.domain import Finding
 from kubemedic.metrics.collect import MetricsCollector
 from kubemedic.metrics.derived import derived_samples
+from kubemedic.metrics.disk_fill import DiskFillDetector
 from kubemedic.metrics.prometheus import PrometheusCollector
 from kubemedic.metrics.restart_storm import RestartStormDetector
 from kubemedic.metrics.samples import Sample
@@ -48,7 +49,7 @@ T = TypeVar("T")
 
 
 def default_detectors() -> tuple[SampleDetector, ...]:
-    return (ThrottlingDetector(), RestartStormDetector(), SeriesAnomalies())
+    return (ThrottlingDetector(), RestartStormDetector(), SeriesAnomalies(), DiskFillDetector())
 
 
 class MetricsWatch:
