@@ -189,3 +189,12 @@ def test_the_generic_series_anomalies_leave_pvc_usage_to_the_disk_fill_detector(
     anomalies = SeriesAnomalies()
     anomalies.observe([Sample(USED, T0, 1.0), Sample(CAPACITY, T0, 2.0)], CLUSTER, T0)
     assert anomalies.series == ()
+
+
+def test_a_fill_scraped_once_a_minute_and_read_every_15_s_is_still_a_fill() -> None:
+    rate = 1 * GIB / 3600  # kubelet scraped each minute: Prometheus repeats each value 4 times
+    detector = DiskFillDetector()
+    fired = _feed(detector, lambda i: 3 * GIB + rate * 60 * (i // 4), 300)
+    assert fired == [(240, Severity.WARNING)]
+    fill = detector.fill(KEY)
+    assert fill is not None and fill.eta is not None and abs(fill.slope - rate) < 0.05 * rate
