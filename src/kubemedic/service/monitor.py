@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+import structlog
+
 from kubemedic.cluster.client import ClusterTarget, make_client
 from kubemedic.cluster.fetch import fetch_logs, strip_secret, wanted_logs
 from kubemedic.cluster.kinds import KINDS, KindInfo
@@ -43,6 +45,7 @@ from kubemedic.store import ApplyResult, Store
 
 SYNC_TIMEOUT_S = 15.0
 NEAREST_CHANGE_TTL_S = 300.0
+GC_FULL_EVERY = 10  # garbage collection refreshes between two that walk every object
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,7 @@ class ClusterMonitor:
         # a crash loop runs for a while between crashes, and must not resolve and reopen each time.
         self.resolve_after_s = resolve_after_s
         self._gc_at = float("-inf")
+        self._gc_rounds = 0
         # pod usage read every `metrics_interval_s` (None: not collected); anomalies join the analysis
         self.metrics_interval_s = metrics_interval_s
         self.metrics: MetricsWatch | None = None
@@ -127,6 +131,7 @@ class ClusterMonitor:
         self._lists = 0  # listings the reflectors had made at the last analysis
         self.analysis = IncrementalAnalysis(full_every_s=full_every_s)
         self._enriched: dict[str, tuple[float, tuple[Evidence, ...]]] = {}  # anomaly -> its nearest change
+        self._enriching: asyncio.Task[None] | None = None
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -178,6 +183,8 @@ class ClusterMonitor:
                 waited = time.monotonic() - self._first_change if self._pending else 0.0
                 await asyncio.sleep(max(0.0, self.debounce_s - waited))
         finally:
+            if self._enriching is not None:
+                tasks.append(self._enriching)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -185,19 +192,29 @@ class ClusterMonitor:
                 await self.logs_cache.aclose()
             await client.close()
 
-    async def _with_nearest_change(
-        self, anomalies: Sequence[Finding], state: ClusterState
-    ) -> tuple[Finding, ...]:
-        """Anomalies with the change that preceded them. Looked up in the timeline once per anomaly and
-        again every NEAREST_CHANGE_TTL_S at most: the finding's text and latest point move while it
-        stays current, the changes before it began rarely do."""
+    def _with_nearest_change(self, anomalies: Sequence[Finding], state: ClusterState) -> tuple[Finding, ...]:
+        """Anomalies with the change that preceded them, as far as it is known. The timeline is read in
+        the background (never holding up an analysis: a restart storm across a cluster is a hundred
+        anomalies at once), once per anomaly and again every NEAREST_CHANGE_TTL_S at most; when the
+        lookups are done, the next analysis adds what they found."""
         known, at = self._enriched, time.monotonic()
-        fresh = [f for f in anomalies if f.id not in known or at - known[f.id][0] > NEAREST_CHANGE_TTL_S]
-        if fresh:
-            for before, after in zip(fresh, await with_nearest_change(fresh, self.store, state), strict=True):
-                known[before.id] = (at, after.evidence[len(before.evidence) :])
-        self._enriched = {f.id: known[f.id] for f in anomalies}
-        return tuple(replace(f, evidence=f.evidence + known[f.id][1]) for f in anomalies)
+        stale = [f for f in anomalies if f.id not in known or at - known[f.id][0] > NEAREST_CHANGE_TTL_S]
+        if stale and (self._enriching is None or self._enriching.done()):
+            self._enriching = asyncio.create_task(self._look_up_changes(stale, state, at))
+        self._enriched = {f.id: known[f.id] for f in anomalies if f.id in known}
+        return tuple(
+            replace(f, evidence=f.evidence + known[f.id][1]) if f.id in known else f for f in anomalies
+        )
+
+    async def _look_up_changes(self, anomalies: Sequence[Finding], state: ClusterState, at: float) -> None:
+        try:
+            found = await with_nearest_change(anomalies, self.store, state)
+        except Exception as exc:  # boundary: evidence is a nicety; the anomaly is reported without it
+            structlog.get_logger("kubemedic.monitor").warning("nearest change lookup failed", error=str(exc))
+            return
+        for before, after in zip(anomalies, found, strict=True):
+            self._enriched[before.id] = (at, after.evidence[len(before.evidence) :])
+        self._dirty.set()
 
     def _collect_garbage(self) -> None:
         """Collect cyclic garbage on our schedule, then freeze what survives.
@@ -205,13 +222,18 @@ class ClusterMonitor:
         A big cluster's copy is millions of long-lived objects. Left to itself, the cyclic collector
         walks all of them whenever its thresholds trip - a 200+ ms pause on 5,000 pods that the API
         feels (measured). Right after an analysis, at most every `gc_refresh_s`, collect once and
-        freeze the survivors: the automatic passes in between only walk what is newer. Off unless
+        freeze the survivors: the automatic passes in between only walk what is newer. Only every
+        GC_FULL_EVERY-th time is everything unfrozen and walked (~350 ms at 5,000 pods): in between,
+        what was frozen stays frozen - views and objects are freed by reference counting as usual;
+        only garbage in reference cycles among old objects waits for that full pass. Off unless
         asked for (`serve` asks): the collector is process-wide, which a process running other event
         loops (tests) should not have forced on it.
         """
         if self.gc_refresh_s is None or time.monotonic() - self._gc_at < self.gc_refresh_s:
             return
-        gc.unfreeze()
+        self._gc_rounds += 1
+        if self._gc_rounds % GC_FULL_EVERY == 1:
+            gc.unfreeze()
         gc.collect()
         gc.freeze()
         self._gc_at = time.monotonic()
@@ -290,7 +312,7 @@ class ClusterMonitor:
         marks.append(("logs", time.perf_counter()))
         anomalies = self.metrics.findings(now.timestamp()) if self.metrics is not None else ()
         if anomalies:  # what changed just before: the rollout or config change an anomaly may follow
-            anomalies = await self._with_nearest_change(anomalies, state)
+            anomalies = self._with_nearest_change(anomalies, state)
         why_full = "" if previous is not None and live is None else "state rebuilt from the whole copy"
 
         def analyze() -> tuple[ScanReport, AnalysisRun]:
