@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kubemedic.domain import InputError
 from kubemedic.store.codec import utc
+from kubemedic.store.gate import WriteGate
 from kubemedic.store.records import ClusterSummary, OpenOverview, Page
 from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow
 
@@ -25,11 +26,12 @@ TOP_FINDINGS = 5
 
 
 class History:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: WriteGate | None = None) -> None:
         self._sessions = sessions
+        self._write = gate or WriteGate("")
 
     async def add_summary(self, summary: ClusterSummary) -> None:
-        async with self._sessions.begin() as session:
+        async with self._write(), self._sessions.begin() as session:
             session.add(
                 SummaryRow(
                     cluster=summary.cluster,

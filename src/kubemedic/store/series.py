@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kubemedic.domain import InputError
 from kubemedic.metrics.samples import Sample, SeriesId
+from kubemedic.store.gate import WriteGate
 from kubemedic.store.records import Page
 from kubemedic.store.tables import MinutePointRow, RawPointRow, SeriesRow, TenMinutePointRow
 
@@ -161,8 +162,10 @@ class SeriesStore:
         dialect: str,
         *,
         monotonic: Callable[[], float] = time.monotonic,
+        gate: WriteGate | None = None,
     ) -> None:
         self._sessions = sessions
+        self._write = gate or WriteGate(dialect)
         self._postgres = dialect == "postgresql"
         self._monotonic = monotonic
         self._ids: dict[tuple[str, str], tuple[int, float]] = {}  # (cluster, key) -> (id, looked up at)
@@ -181,7 +184,7 @@ class SeriesStore:
                 good.append(sample)
         if not good:
             return WriteResult(0, tuple(rejected))
-        async with self._sessions.begin() as session:
+        async with self._write(), self._sessions.begin() as session:
             ids, fresh = await self._resolve(session, cluster, dict.fromkeys(s.series for s in good))
             points: dict[tuple[int, int], float] = {}
             for s in good:
@@ -338,7 +341,7 @@ class SeriesStore:
     ) -> SeriesPurge:
         """Delete each resolution's points older than its cutoff, then series left without any point."""
         counts: list[int] = []
-        async with self._sessions.begin() as session:
+        async with self._write(), self._sessions.begin() as session:
             for table, cutoff in (
                 (RawPointRow, raw_before),
                 (MinutePointRow, minute_before),

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kubemedic.domain import Finding, Incident, InputError, Severity
 from kubemedic.store.api_keys import ApiKeys
 from kubemedic.store.codec import finding_body, finding_from, incident_body, utc
+from kubemedic.store.gate import WriteGate
 from kubemedic.store.history import History
 from kubemedic.store.migrate import migrate
 from kubemedic.store.records import (
@@ -42,9 +43,10 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._write = WriteGate(engine.dialect.name)
         self.api_keys = ApiKeys(self._sessions)
-        self.history = History(self._sessions)
-        self.series = SeriesStore(self._sessions, engine.dialect.name)
+        self.history = History(self._sessions, self._write)
+        self.series = SeriesStore(self._sessions, engine.dialect.name, gate=self._write)
         # The last body encoded for each finding id: from one analysis to the next almost every
         # finding is equal to the one before, and encoding it again (dataclasses.asdict) was most of
         # the cost of applying a scan. Compared by value, so a changed finding is always re-encoded.
@@ -93,7 +95,7 @@ class Store:
         resolved: list[str] = []
         unchanged: list[str] = []
         mirror = self._open.pop(cluster, None)  # put back below once this transaction has committed
-        async with self._sessions.begin() as session:
+        async with self._write(), self._sessions.begin() as session:
             if mirror is None:
                 rows = await self._rows_to_touch(session, cluster, list(current))
             else:  # only rows that change: new, different from what we wrote, or not reported now
@@ -337,7 +339,7 @@ class Store:
             }
             for e in entries
         ]
-        async with self._sessions.begin() as session:
+        async with self._write(), self._sessions.begin() as session:
             await session.execute(insert(TimelineRow), rows)
 
     async def timeline(
@@ -406,7 +408,7 @@ class Store:
 
         Open findings and incidents are kept however old: they are still true.
         """
-        async with self._sessions.begin() as session:
+        async with self._write(), self._sessions.begin() as session:
             f = await session.execute(
                 delete(FindingRow).where(FindingRow.status == "resolved", FindingRow.resolved_at < older_than)
             )
