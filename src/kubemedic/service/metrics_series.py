@@ -43,8 +43,8 @@ MINUTE_UP_TO = timedelta(days=2)  # ... up to this long 1-minute buckets, longer
 MAX_SERIES = 100  # series in one query answer
 DEFAULT_WINDOW = timedelta(hours=1)
 
-SINK_SLICE = 1000  # samples written per transaction by the sink
-SINK_PAUSE_S = 0.02  # between two slices
+SINK_SLICE = 250  # samples written per transaction by the sink (a short hold of the database)
+SINK_PAUSE_S = 0.01  # between two slices
 
 
 @dataclass(frozen=True, slots=True)
