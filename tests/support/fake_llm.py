@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -31,11 +30,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.support.asgi_thread import serving
 
 # ---- the script -------------------------------------------------------------------------------
 
@@ -335,31 +335,9 @@ def _error(
 def running_fake_llm(startup_timeout: float = 10.0) -> Iterator[FakeLLM]:
     """Serve a FakeLLM on a free 127.0.0.1 port in a background thread; stop it on exit."""
     fake = FakeLLM()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        fake.app(), log_level="warning", lifespan="off", timeout_graceful_shutdown=0.2, access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve(sockets=[sock])), name="fake-llm", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + startup_timeout
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            raise RuntimeError("fake LLM server did not start")
-        time.sleep(0.01)
-    fake.url = f"http://127.0.0.1:{port}/v1"
-    try:
+    with serving(fake.app(), "fake-llm", startup_timeout) as url:
+        fake.url = url + "/v1"
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
 
 
 @pytest.fixture(scope="module")

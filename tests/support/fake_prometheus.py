@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import asyncio
 import math
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from tests.support.asgi_thread import serving
 
 Labels = Mapping[str, str]
 
@@ -122,28 +121,6 @@ def _value(v: float) -> str:
 def running_fake_prometheus(startup_timeout: float = 10.0) -> Iterator[FakePrometheus]:
     """Serve a FakePrometheus on a free 127.0.0.1 port in a background thread; stop it on exit."""
     fake = FakePrometheus()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        fake.app(), log_level="warning", lifespan="off", timeout_graceful_shutdown=0.2, access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve(sockets=[sock])), name="fake-prometheus", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + startup_timeout
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            raise RuntimeError("fake Prometheus server did not start")
-        time.sleep(0.01)
-    fake.url = f"http://127.0.0.1:{port}"
-    try:
+    with serving(fake.app(), "fake-prometheus", startup_timeout) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
