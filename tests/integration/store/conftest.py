@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from kubemedic.domain import Finding, Incident
 from kubemedic.store import Store
 from tests.support import servers
 from tests.support.servers import PG_DSN
@@ -57,3 +58,17 @@ def open_store(url: str) -> Store:
         base, _, options = url.partition("?options=-csearch_path%3D")
         return Store.open(base, connect_args={"server_settings": {"search_path": options}})
     return Store.open(url)
+
+
+def incident(f: Finding) -> Incident:
+    """An incident of one finding, rooted at it."""
+    return Incident(
+        id=f.incident_id,
+        title=f.title,
+        severity=f.severity,
+        root_cause=f.root_cause,
+        root_cause_finding_id=f.id,
+        root_object=f.object,
+        finding_ids=(f.id,),
+        objects=(f.object,),
+    )

@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kubemedic.cli import app
-from kubemedic.domain import Finding, Incident, InputError, ObjectRef, Severity
+from kubemedic.domain import Finding, InputError, ObjectRef, Severity
 from kubemedic.metrics.samples import MEMORY_BYTES, Sample, SeriesId
 from kubemedic.service.dataset import ExportOptions, export_dataset, parse_when
 from kubemedic.store import ClusterSummary, Store, TimelineEntry
-from tests.integration.store.conftest import open_store
+from tests.integration.store.conftest import incident, open_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -42,19 +42,6 @@ def finding(name: str, category: str = "crash-loop") -> Finding:
         message="m",
         root_cause="r",
         incident_id=f"inc-{name}",
-    )
-
-
-def incident(f: Finding) -> Incident:
-    return Incident(
-        id=f.incident_id,
-        title=f.title,
-        severity=f.severity,
-        root_cause=f.root_cause,
-        root_cause_finding_id=f.id,
-        root_object=f.object,
-        finding_ids=(f.id,),
-        objects=(f.object,),
     )
 
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from kubemedic.domain import Finding, Incident, InputError, ObjectRef, Severity
+from kubemedic.domain import Finding, InputError, ObjectRef, Severity
 from kubemedic.store import ClusterSummary, TimelineEntry
-from tests.integration.store.conftest import open_store
+from tests.integration.store.conftest import incident, open_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -42,19 +42,6 @@ def finding(name: str, severity: Severity = Severity.ERROR) -> Finding:
         message="m",
         root_cause="r",
         incident_id=f"inc-{name}",
-    )
-
-
-def incident(f: Finding) -> Incident:
-    return Incident(
-        id=f.incident_id,
-        title=f.title,
-        severity=f.severity,
-        root_cause=f.root_cause,
-        root_cause_finding_id=f.id,
-        root_object=f.object,
-        finding_ids=(f.id,),
-        objects=(f.object,),
     )
 
 
