@@ -47,10 +47,6 @@ class Store:
         self.api_keys = ApiKeys(self._sessions)
         self.history = History(self._sessions, self._write)
         self.series = SeriesStore(self._sessions, engine.dialect.name, gate=self._write)
-        # The last body encoded for each finding id: from one analysis to the next almost every
-        # finding is equal to the one before, and encoding it again (dataclasses.asdict) was most of
-        # the cost of applying a scan. Compared by value, so a changed finding is always re-encoded.
-        self._bodies: dict[str, tuple[Finding, dict[str, Any]]] = {}
         # Per cluster, the open findings as this Store last wrote them (with their last_seen): the next
         # scan then loads only the rows that change instead of every open row. Kept only while one
         # process writes a cluster's scans - the watcher holding the lease; see forget().
@@ -119,11 +115,12 @@ class Store:
                     opened.append(fid)
                     session.add(_timeline(cluster, finding, now, "finding-opened"))
                     continue
-                if row.status == "open" and _unchanged(row, finding, self._body(finding)):
+                body = finding_body(finding)
+                if row.status == "open" and _unchanged(row, finding, body):
                     unchanged.append(fid)  # bumped below in one statement, not one UPDATE per row
                     updated.append(fid)
                     continue
-                _refresh(row, finding, now)
+                _refresh(row, finding, now, body)
                 if row.status == "resolved":
                     row.status, row.resolved_at = "open", None
                     opened.append(fid)
@@ -148,7 +145,6 @@ class Store:
                     .execution_options(synchronize_session=False)
                 )
             await self._apply_incidents(session, cluster, incidents, now, held)
-        self._bodies = {fid: self._bodies[fid] for fid in current if fid in self._bodies}
         fresh = {fid: (finding, now) for fid, finding in current.items()}
         for fid in held:
             if mirror is not None and fid in mirror:
@@ -162,14 +158,6 @@ class Store:
         """Drop what this Store remembers of the cluster's open findings: the next scan reads them from
         the database. A monitor calls this when it starts watching (another replica may have written)."""
         self._open.pop(cluster, None)
-
-    def _body(self, finding: Finding) -> dict[str, Any]:
-        cached = self._bodies.get(finding.id)
-        if cached is not None and cached[0] == finding:
-            return cached[1]
-        body = finding_body(finding)
-        self._bodies[finding.id] = (finding, body)
-        return body
 
     async def _rows_by_id(self, session: AsyncSession, cluster: str, ids: list[str]) -> dict[str, FindingRow]:
         rows: dict[str, FindingRow] = {}
@@ -428,15 +416,15 @@ def _count(result: Any) -> int:
 
 def _new_row(cluster: str, f: Finding, now: datetime) -> FindingRow:
     row = FindingRow(cluster=cluster, id=f.id, first_seen=now, occurrences=0, status="open", resolved_at=None)
-    _refresh(row, f, now)
+    _refresh(row, f, now, finding_body(f))
     return row
 
 
-def _refresh(row: FindingRow, f: Finding, now: datetime) -> None:
+def _refresh(row: FindingRow, f: Finding, now: datetime, body: dict[str, Any]) -> None:
     ref = f.object
     row.kind, row.namespace, row.name, row.uid = ref.kind, ref.namespace, ref.name, ref.uid
     row.severity, row.severity_rank, row.category = f.severity.value, f.severity.rank, f.category
-    row.title, row.body, row.incident_id = f.title, finding_body(f), f.incident_id
+    row.title, row.body, row.incident_id = f.title, body, f.incident_id
     row.last_seen = now
     row.occurrences = (row.occurrences or 0) + 1
 
