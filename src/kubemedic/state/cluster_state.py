@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TypeVar
 
-from kubemedic.state.events import Event
-from kubemedic.state.objects import Json, KubeObject
+from kubemedic.state.events import Event, involved_target
+from kubemedic.state.objects import Json, KubeObject, owner_uids
 from kubemedic.state.pods import ContainerStatus, Pod, plainly_healthy
 from kubemedic.state.references import SpecReference, pod_spec_references
 from kubemedic.state.selectors import LabelSelector
@@ -89,25 +89,15 @@ class ClusterState:
         self._by_kind[obj.kind].append(obj)
         if obj.uid:
             self._by_uid[obj.uid] = obj
-        owners = obj.raw["metadata"].get("ownerReferences") if type(obj.raw.get("metadata")) is dict else None
-        if owners:
-            for owner in owners:
-                uid = owner.get("uid") if type(owner) is dict else None
-                if uid:
-                    self._children[uid].append(obj)
+        for uid in owner_uids(obj.raw):
+            self._children[uid].append(obj)
         if isinstance(obj, Event):
-            raw = obj.raw
-            self._events_by_reason[str(raw.get("reason") or "")].append(obj)
-            inv = raw.get("involvedObject") or raw.get("regarding")
-            if inv is not None:
-                uid = inv.get("uid")
+            self._events_by_reason[str(obj.raw.get("reason") or "")].append(obj)
+            target = involved_target(obj.raw)
+            if target is not None:
+                uid, key = target
                 if uid:
                     self._events_by_uid[uid].append(obj)
-                key = (
-                    str(inv.get("kind") or ""),
-                    str(inv.get("namespace") or ""),
-                    str(inv.get("name") or ""),
-                )
                 self._events_by_key[key].append(obj)
 
     def build_indexes(self) -> ClusterState:

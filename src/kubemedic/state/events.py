@@ -117,3 +117,13 @@ class Event(KubeObject):
             timestamp=seen.strftime("%Y-%m-%dT%H:%M:%SZ") if seen else "",
             count=self.count,
         )
+
+
+def involved_target(raw: Json) -> tuple[str, tuple[str, str, str]] | None:
+    """Where a state lists an event besides its reason: the uid and (kind, namespace, name) of the object
+    it is about; None when it names none."""
+    inv = raw.get("involvedObject") or raw.get("regarding")
+    if inv is None:
+        return None
+    key = (str(inv.get("kind") or ""), str(inv.get("namespace") or ""), str(inv.get("name") or ""))
+    return str(inv.get("uid") or ""), key

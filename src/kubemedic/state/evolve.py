@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kubemedic.state.events import Event
-from kubemedic.state.objects import KubeObject
+from kubemedic.state.events import Event, involved_target
+from kubemedic.state.objects import KubeObject, owner_uids
 from kubemedic.state.pods import Pod
 
 if TYPE_CHECKING:
@@ -177,30 +177,10 @@ class _Edit:
         self.replace: dict[int, KubeObject] = {}
 
 
-def _owner_uids(obj: KubeObject) -> list[str]:
-    meta = obj.raw.get("metadata")
-    owners = meta.get("ownerReferences") if type(meta) is dict else None
-    out: list[str] = []
-    for owner in owners or ():
-        uid = owner.get("uid") if type(owner) is dict else None
-        if uid:
-            out.append(uid)
-    return out
-
-
-def _event_keys(event: Event) -> tuple[str, str, Key] | None:
-    raw = event.raw
-    inv = raw.get("involvedObject") or raw.get("regarding")
-    if inv is None:
-        return None
-    key = (str(inv.get("kind") or ""), str(inv.get("namespace") or ""), str(inv.get("name") or ""))
-    return str(raw.get("reason") or ""), str(inv.get("uid") or ""), key
-
-
 def _slots(lists: _Lists, view: KubeObject) -> list[tuple[Any, Any]]:
     """Where `view` is listed besides its kind: under each owner's uid, and events under their reason
     and involved object (uid and key)."""
-    out: list[tuple[Any, Any]] = [(_Ref(lists.children), uid) for uid in _owner_uids(view)]
+    out: list[tuple[Any, Any]] = [(_Ref(lists.children), uid) for uid in owner_uids(view.raw)]
     if isinstance(view, Pod):
         ns = view.namespace
         if lists.pods_by_namespace is not None:
@@ -214,9 +194,9 @@ def _slots(lists: _Lists, view: KubeObject) -> list[tuple[Any, Any]]:
             out.append((_Ref(lists.pods_by_node), view.node_name))
     if isinstance(view, Event):
         out.append((_Ref(lists.by_reason), str(view.raw.get("reason") or "")))
-        found = _event_keys(view)
+        found = involved_target(view.raw)
         if found is not None:
-            _reason, uid, key = found
+            uid, key = found
             if uid:
                 out.append((_Ref(lists.by_uid), uid))
             out.append((_Ref(lists.by_key), key))

@@ -43,6 +43,18 @@ def dig(data: Json, *path: str) -> Any:
     return current
 
 
+def owner_uids(raw: Json) -> list[str]:
+    """The uids in an object's ownerReferences (where a state lists it as a child)."""
+    meta = raw.get("metadata")
+    owners = meta.get("ownerReferences") if type(meta) is dict else None
+    out: list[str] = []
+    for owner in owners or ():
+        uid = owner.get("uid") if type(owner) is dict else None
+        if uid:
+            out.append(uid)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class OwnerReference:
     kind: str
