@@ -42,7 +42,6 @@ class Plan:
     full: bool
     reason: str  # why a full analysis ("" when scoped)
     keys: frozenset[Key] = frozenset()  # the objects whose findings are recomputed
-    namespaces: frozenset[str] = frozenset()  # namespaces analyzed whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +118,7 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
     total = sum(new.kinds.values())
     if total and len(keys) > MOST * total:
         return full(f"{len(keys)} of {total} objects affected")
-    return Plan(False, "", frozenset(keys), frozenset(namespaces))
+    return Plan(False, "", frozenset(keys))
 
 
 def _unit(state: ClusterState, top: KubeObject) -> set[Key]:
