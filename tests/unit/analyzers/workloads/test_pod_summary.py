@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from kubemedic.analyzers.workloads.pod_summary import pod_state, summarize
 from kubemedic.state import Pod
 from tests.factory import NOW, Obj, condition, cstatus, pod, running, state, terminated, waiting
@@ -102,8 +104,6 @@ def test_summary_text_counts_labels_most_common_first() -> None:
 
 def test_a_remembered_pod_state_is_worked_out_again_once_its_crash_is_no_longer_recent() -> None:
     """pod_state is kept per pod object between analyses, but not past a time threshold."""
-    from datetime import timedelta
-
     raw = pod(
         "a",
         statuses=[
@@ -117,8 +117,6 @@ def test_a_remembered_pod_state_is_worked_out_again_once_its_crash_is_no_longer_
 
 
 def test_a_young_pod_stops_being_starting_when_its_grace_ends() -> None:
-    from datetime import timedelta
-
     raw = pod("a", age=30, statuses=[cstatus(ready=False, state=waiting("ContainerCreating"))])
     same = view(raw)
     assert pod_state(same, NOW).starting
