@@ -37,7 +37,7 @@ from kubemedic.metrics.detection import Detection
 from kubemedic.metrics.detectors import trend
 from kubemedic.metrics.engine import BankStep, DetectorBank, DetectorSpec, FloatArray, IntArray
 from kubemedic.metrics.findings import anomaly_finding
-from kubemedic.metrics.quantity import quantity
+from kubemedic.metrics.quantity import container_limit, quantity
 from kubemedic.state import ClusterState, Pod
 from kubemedic.state.usage import PodUsage
 
@@ -228,7 +228,7 @@ class MetricsCollector:
             return 1
         series = self._series.get(key)
         if series is None:
-            series = self._series[key] = _Series(SeriesKey(*key), _limit(pod, key[2], key[3]))
+            series = self._series[key] = _Series(SeriesKey(*key), container_limit(pod, key[2], key[3]))
         if now < series.last_t or value == series.last_value:
             return 0  # a clock that stepped back, or the same scrape read again
         series.last_t, series.last_value = now, value
@@ -469,19 +469,3 @@ def _owner(state: ClusterState, key: SeriesKey) -> ObjectRef | None:
     """The pod's top owner (the Deployment people name and fix), asked only when a finding is made."""
     pod = state.get("Pod", key.namespace, key.pod)
     return state.top_owner(pod).ref if pod is not None else None
-
-
-def _limit(pod: Pod, container: str, metric: str) -> float | None:
-    """The container's limit for `metric` from the pod spec; None when unset or unreadable."""
-    spec = pod.container(container)
-    if spec is None:
-        return None
-    limits = spec.resources.get("limits")
-    text = limits.get(metric) if isinstance(limits, dict) else None
-    if text is None:
-        return None
-    try:
-        value = quantity(str(text))
-    except ValueError:
-        return None
-    return value if value > 0 else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from kubemedic.state import Pod
 from kubemedic.state.quantity import parse_quantity
 
 # The forms metrics-server writes, read without the exact parser: digits times a power of two, or
@@ -30,3 +31,18 @@ def quantity(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"not a finite quantity: {text!r}")
     return value
+
+
+def container_limit(pod: Pod, container: str, resource: str) -> float | None:
+    """The container's limit for `resource` ("cpu", "memory") from the pod spec, in base units; None
+    when unset, zero or unreadable."""
+    spec = pod.container(container)
+    limits = spec.resources.get("limits") if spec is not None else None
+    text = limits.get(resource) if isinstance(limits, dict) else None
+    if text is None:
+        return None
+    try:
+        value = quantity(str(text))
+    except ValueError:
+        return None
+    return value if value > 0 else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from kubemedic.domain import Evidence, EvidenceSource, Finding, Severity
 from kubemedic.metrics.detection import duration, iso
 from kubemedic.metrics.findings import CATEGORY, Held
-from kubemedic.metrics.quantity import quantity
+from kubemedic.metrics.quantity import container_limit
 from kubemedic.metrics.samples import CPU_CORES, Sample, SeriesId
 from kubemedic.state import ClusterState, Pod
 
@@ -68,7 +68,7 @@ class ThrottlingDetector:
             episode = self._series.get(sid)
             if episode is None:
                 pod = state.get("Pod", sid.namespace, sid.name)
-                limit = _cpu_limit(pod, sid.container) if isinstance(pod, Pod) else None
+                limit = container_limit(pod, sid.container, "cpu") if isinstance(pod, Pod) else None
                 if limit is None:
                     continue  # no limit, no throttling (looked up again when the pod is new)
                 episode = self._series[sid] = _Episode(limit)
@@ -135,16 +135,3 @@ class ThrottlingDetector:
             ),
             analyzer="anomaly/cpu-throttling",
         )
-
-
-def _cpu_limit(pod: Pod, container: str) -> float | None:
-    spec = pod.container(container)
-    limits = spec.resources.get("limits") if spec is not None else None
-    text = limits.get("cpu") if isinstance(limits, dict) else None
-    if text is None:
-        return None
-    try:
-        value = quantity(str(text))
-    except ValueError:
-        return None
-    return value if value > 0 else None
