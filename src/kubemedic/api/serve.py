@@ -1,4 +1,5 @@
-"""`kubemedic serve`: the monitor, the store and the HTTP API in one process, stopped cleanly on a signal."""
+"""`kubemedic serve`: the HTTP API in this process; the watch, the analysis and the store's
+housekeeping in a watcher process (api/watcher.py) that this one starts, restarts and stops."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import os
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -18,23 +19,21 @@ import uvicorn
 from kubemedic.api.app import create_app
 from kubemedic.api.auth import Authenticator, JwtSettings
 from kubemedic.api.limits import Limiter, RateLimiter, SharedRateLimiter
+from kubemedic.api.notice import ScanNotice, WatcherStatus
 from kubemedic.api.read_cache import ReadCache
+from kubemedic.api.watcher import WatcherConfig
+from kubemedic.api.watcher_link import WatcherProcess
 from kubemedic.cluster.client import ClusterTarget
 from kubemedic.domain import InputError
-from kubemedic.metrics.prometheus import PrometheusCollector
-from kubemedic.report.schema import finding_dict
 from kubemedic.service.broadcast import Broadcaster, Message
 from kubemedic.service.cluster_access import ClusterAccess
-from kubemedic.service.history import Retention, Summarizer
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S
-from kubemedic.service.leadership import Leadership
 from kubemedic.service.metrics_series import MetricsSeries, SeriesRetention
-from kubemedic.service.monitor import ClusterMonitor, MonitorScan
+from kubemedic.service.mirror import ClusterMirror
 from kubemedic.service.telemetry import Metrics
-from kubemedic.service.timeline import TimelineRecorder
 from kubemedic.state import ClusterState
 from kubemedic.store import Store
-from kubemedic.store.leases import Lease, LocalLease, PostgresLease
+from kubemedic.store.leases import choose_lease
 
 if TYPE_CHECKING:  # Redis is the optional [redis] extra: imported only when a Redis URL is set
     from redis.asyncio import Redis
@@ -60,7 +59,7 @@ class ServeConfig:
     retention_hours: float = 24.0  # timeline, minute summaries and resolved findings older than this go
     summary_every_s: float = 60.0
     full_every_s: float = DEFAULT_FULL_EVERY_S  # a full analysis at least this often (else incremental)
-    prometheus: PrometheusCollector | None = None  # Prometheus queries read with the pod metrics
+    prometheus: bool = False  # read Prometheus queries with the pod metrics (KUBEMEDIC_PROMETHEUS_*)
     metrics_interval_s: float | None = 15.0  # pod usage read for anomaly detection; None = off
     series_retention: SeriesRetention = field(default_factory=SeriesRetention)  # metric series kept
 
@@ -82,29 +81,16 @@ Emit = Callable[[str, dict[str, Any]], Awaitable[object]]
 READ_CACHE_S = 1.0
 
 
-def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorScan], Awaitable[None]]:
+def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[ScanNotice], Awaitable[None]]:
     """Turn each analysis into stream messages (what opened and what resolved) and metrics."""
 
-    log = structlog.get_logger("kubemedic.serve")
-    seen = {"reconnects": 0, "relists": 0}  # monitor totals already counted (a new term restarts them)
+    seen = {"reconnects": 0, "relists": 0}  # watcher totals already counted (a new term restarts them)
 
-    async def publish(scan: MonitorScan) -> None:
-        log.info(
-            "analysis",
-            cluster=scan.cluster,
-            took_ms=round(scan.took_ms, 1),
-            steps_ms=dict(scan.phases),
-            full=scan.full,
-            scope=scan.scope,
-            changes=scan.changes,
-            opened=len(scan.applied.opened),
-            resolved=len(scan.applied.resolved),
-            findings=len(scan.report.findings),
-        )
+    async def publish(scan: ScanNotice) -> None:
         if metrics is not None:
             metrics.watch_events.labels(scan.cluster).inc(scan.changes)
             metrics.analyses.labels(scan.cluster).observe(scan.took_ms / 1000)
-            for severity, count in scan.report.summary.by_severity.items():
+            for severity, count in scan.by_severity.items():
                 metrics.open_findings.labels(scan.cluster, severity).set(count)
             for name, counter, total in (
                 ("reconnects", metrics.watch_reconnects, scan.reconnects),
@@ -112,10 +98,9 @@ def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorSc
             ):
                 counter.labels(scan.cluster).inc(total - seen[name] if total >= seen[name] else total)
                 seen[name] = total
-        by_id = {f.id: f for f in scan.report.findings}
-        for fid in scan.applied.opened:
-            await emit("finding-opened", {"cluster": scan.cluster, **finding_dict(by_id[fid])})
-        for fid in scan.applied.resolved:
+        for finding in scan.opened:
+            await emit("finding-opened", finding)
+        for fid in scan.resolved:
             await emit("finding-resolved", {"cluster": scan.cluster, "id": fid})
 
     return publish
@@ -123,18 +108,6 @@ def publisher(emit: Emit, metrics: Metrics | None = None) -> Callable[[MonitorSc
 
 def default_replica_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
-
-
-def choose_lease(store: Store, redis: Redis | None, name: str, holder: str) -> Lease:
-    """PostgreSQL: an advisory lock (freed the instant its holder dies). SQLite + Redis: a Redis lease.
-    SQLite alone: one process, always the watcher."""
-    if store.engine.dialect.name == "postgresql":
-        return PostgresLease(store.engine, name, holder)
-    if redis is not None:
-        from kubemedic.store.redis_link import RedisLease
-
-        return RedisLease(redis, name, holder)
-    return LocalLease(name, holder)
 
 
 async def relay(bus: RedisBus, hub: Broadcaster, ready: asyncio.Event, cache: ReadCache) -> None:
@@ -167,8 +140,8 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
 
         redis = connect(config.redis_url)
     async with Store.open(config.database_url) as store, ClusterAccess(config.target) as access:
-        lease = choose_lease(store, redis, f"cluster:{access.cluster}", replica)
-        leadership = Leadership(lease, poll_s=config.lease_poll_s)
+        # read here only to say who watches; the watcher process takes and holds it
+        lease = choose_lease(store.engine, redis, f"cluster:{access.cluster}", replica)
         bus: RedisBus | None = None
         if redis is not None:
             from kubemedic.store.redis_link import RedisBus
@@ -178,40 +151,48 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
         async def emit_local(type_: str, data: dict[str, Any]) -> None:
             hub.publish(type_, data)
 
-        timeline = TimelineRecorder(store, clock=now)
         read_cache = ReadCache(READ_CACHE_S)
         publish = publisher(bus.publish if bus is not None else emit_local, metrics)
+        mirror = ClusterMirror(clock=now)
 
-        async def on_scan(scan: MonitorScan) -> None:
+        async def on_scan(scan: ScanNotice) -> None:
             read_cache.clear()  # the store just changed
+            if mirror.state is None:  # the first analysis: live views from the same moment on
+                await mirror.build()
             await publish(scan)
 
-        # the collected samples' sink (MetricsWatch's `sink=`, handed over by the monitor)
-        series = MetricsSeries(store, clock=now, retention=config.series_retention)
-        monitor = ClusterMonitor(
-            config.target,
-            store,
-            clock=now,
-            debounce_s=config.debounce_s,
-            on_scan=on_scan,
-            on_change=timeline.observe,
-            gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (see monitor.py)
-            metrics_interval_s=config.metrics_interval_s,
-            full_every_s=config.full_every_s,
-            metrics_sink=series.sink(lambda: monitor.cluster),
-            prometheus=config.prometheus,
-        )
+        def on_status(status: WatcherStatus) -> None:
+            if not status.leading:
+                if not mirror.empty:
+                    mirror.reset()  # a standby serves no stale live views
+            elif status.synced:
+                mirror.synced(status.cluster)
 
-        async def watch(term: asyncio.Event) -> None:
-            try:
-                await monitor.run(term)
-            finally:
-                monitor.state = None  # a standby serves no stale live views
-                timeline.forget(monitor.cluster)  # objects deleted meanwhile must not linger
+        watcher = WatcherProcess(
+            WatcherConfig(
+                config.target,
+                config.database_url,
+                access.cluster,
+                replica,
+                redis_url=config.redis_url,
+                debounce_s=config.debounce_s,
+                lease_poll_s=config.lease_poll_s,
+                retention_hours=config.retention_hours,
+                summary_every_s=config.summary_every_s,
+                full_every_s=config.full_every_s,
+                metrics_interval_s=config.metrics_interval_s,
+                series_retention=config.series_retention,
+                prometheus=config.prometheus,
+            ),
+            on_change=mirror.apply,
+            on_scan=on_scan,
+            on_status=on_status,
+        )
+        series = MetricsSeries(store, clock=now, retention=config.series_retention)  # reads only here
 
         def states() -> dict[str, ClusterState]:
-            state = monitor.state
-            return {monitor.cluster: state} if leadership.leading and state is not None else {}
+            state = mirror.state
+            return {mirror.cluster: state} if watcher.status.leading and state is not None else {}
 
         async def logs(namespace: str, pod: str, container: str, previous: bool, tail: int) -> str:
             return await access.read_log(namespace, pod, container, previous=previous, tail=tail)
@@ -228,13 +209,15 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
                 holder = await lease.current_holder()
             except Exception as exc:  # boundary: as above
                 holder = f"unknown ({exc})"
+            status = watcher.status
             cluster: dict[str, Any] = {
-                "role": "watcher" if leadership.leading else "standby",
+                "role": "watcher" if status.leading else "standby",
                 "watcher": holder,
                 "replica": replica,
+                "watcher_process": "running" if watcher.running else "restarting",
             }
-            if leadership.leading:
-                cluster.update(monitor.connection())
+            if status.leading:
+                cluster.update(status.connection)
             checks["clusters"] = {access.cluster: cluster}
             return checks
 
@@ -276,24 +259,16 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
             background.append(asyncio.create_task(relay(bus, hub, subscribed, read_cache)))
             with contextlib.suppress(TimeoutError):  # publish nothing before this replica hears its own
                 await asyncio.wait_for(subscribed.wait(), timeout=5)
-        watching = asyncio.create_task(leadership.run(stop, watch))
-        keep = timedelta(hours=config.retention_hours)
-        housekeeping = [  # the timeline's batched writes, a summary a minute, retention every 10 min
-            asyncio.create_task(timeline.run(stop)),
-            asyncio.create_task(
-                Summarizer(store, states, clock=now, every_s=config.summary_every_s).run(stop)
-            ),
-            asyncio.create_task(Retention(store, clock=now, keep=keep, series=series).run(stop)),
-        ]
+        watching = asyncio.create_task(watcher.run(stop))
+        mirroring = asyncio.create_task(mirror.run(stop))
         try:
             await server.serve()  # returns after a signal, once open requests are drained (5 s at most)
         finally:
             stop.set()
-            await asyncio.wait_for(watching, timeout=40)
-            await asyncio.wait_for(asyncio.gather(*housekeeping, return_exceptions=True), timeout=10)
+            await asyncio.wait_for(asyncio.gather(watching, mirroring, return_exceptions=True), timeout=60)
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
             if redis is not None:
                 await redis.aclose()
-            log.info("stopped", analyses=monitor.scans, terms=leadership.terms)
+            log.info("stopped", watcher_starts=watcher.starts, status=asdict(watcher.status))

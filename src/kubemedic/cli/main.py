@@ -328,7 +328,9 @@ def serve(
         series_retention = SeriesRetention.from_hours(
             settings.series_raw_hours, settings.series_1m_hours, settings.series_10m_hours
         )
-        prometheus = settings.prometheus()
+        prometheus = settings.prometheus()  # checked here, so a bad setting stops serve at once
+        if prometheus is not None:
+            asyncio.run(prometheus.aclose())  # the watcher process makes its own from the same settings
     except InputError as exc:
         die(str(exc))
     config = ServeConfig(
@@ -348,15 +350,16 @@ def serve(
         series_retention=series_retention,
         summary_every_s=summary_interval,
         full_every_s=full_analysis_interval,
-        prometheus=prometheus,
+        prometheus=prometheus is not None,
     )
     from kubemedic.logging_setup import configure
 
     configure()
     Console(stderr=True, soft_wrap=True).print(f"kubemedic serving on http://{host}:{port}", highlight=False)
-    # The analysis runs in a worker thread; the API answers on the event loop. A thread waiting for
-    # the GIL gets it after the holder's switch interval (5 ms by default), and a request waits for it
-    # several times: 1 ms keeps API latency low while an analysis runs, for a little throughput.
+    # The analysis runs in its own process (api/watcher.py); here the live views' state is made in a
+    # worker thread while the API answers on the event loop. A thread waiting for the GIL gets it
+    # after the holder's switch interval (5 ms by default), and a request waits for it several times:
+    # 1 ms keeps API latency low while a state is made, for a little throughput.
     sys.setswitchinterval(SERVE_SWITCH_INTERVAL_S)
     try:
         asyncio.run(run_serve(config))

@@ -129,3 +129,15 @@ class PostgresLease:
         if conn is not None:
             with contextlib.suppress(Exception):  # already broken: nothing more to free
                 await conn.close()
+
+
+def choose_lease(engine: AsyncEngine, redis: Any, name: str, holder: str) -> Lease:
+    """PostgreSQL: an advisory lock (freed the instant its holder dies). SQLite + Redis (a
+    `redis.asyncio.Redis`): a Redis lease. SQLite alone: one process, always the watcher."""
+    if engine.dialect.name == "postgresql":
+        return PostgresLease(engine, name, holder)
+    if redis is not None:
+        from kubemedic.store.redis_link import RedisLease
+
+        return RedisLease(redis, name, holder)
+    return LocalLease(name, holder)
