@@ -45,6 +45,28 @@ def _ready(url: str) -> dict[str, Any]:
         return {}
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _role(url: str) -> str:
     clusters = _ready(url).get("clusters", {})
     return str(next(iter(clusters.values()), {}).get("role", ""))
@@ -134,8 +156,12 @@ def test_two_replicas_one_watcher_shared_stream_and_takeover(pg_url: str, tmp_pa
                 "REST on the standby reads the shared store"
             )
 
+            orphans = _children(procs[watcher].pid)
+            assert orphans, "the watching replica runs its watch in a watcher process"
             procs[watcher].kill()  # SIGKILL: no clean release; PostgreSQL frees the lock with the session
             procs[watcher].wait(timeout=10)
+            # its watcher process sees the link close and stops too: a dead API leaves no watcher behind
+            _wait(lambda: not any(_alive(pid) for pid in orphans), timeout=15)
             killed = time.monotonic()
             try:
                 _wait(lambda: _role(urls[standby]) == "watcher", timeout=15)
