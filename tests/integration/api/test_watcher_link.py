@@ -32,7 +32,7 @@ async def main(fd):
     def say(**message):
         writer.write(orjson.dumps(message) + b"\n")
     say(t="status", leading=True, cluster=config.cluster, synced=True, scans=1, terms=1)
-    say(t="change", kind="Secret", type="ADDED", object={"metadata": {"name": "s"}, "data": {"k": "c2VjcmV0"}})
+    say(t="change", kind="ConfigMap", type="ADDED", object={"metadata": {"name": "c"}, "data": {"k": "v"}})
     say(t="scan", cluster=config.cluster, took_ms=12.5, changes=3, full=True, scope=9, findings=1,
         opened=[{"id": "f1", "cluster": config.cluster, "name": "web"}], resolved=["f0"])
     writer.write(b"not json\n")
@@ -85,7 +85,7 @@ async def test_messages_reach_their_handlers_and_stop_closes_the_link() -> None:
     task = asyncio.create_task(link.run(stop))
     await wait_until(lambda: seen.scans)
     assert link.status.leading and link.status.cluster == "sim" and link.running
-    assert seen.changes == [("Secret", "ADDED", {"metadata": {"name": "s"}, "data": {"k": "c2VjcmV0"}})]
+    assert seen.changes == [("ConfigMap", "ADDED", {"metadata": {"name": "c"}, "data": {"k": "v"}})]
     scan = seen.scans[0]
     assert (scan.took_ms, scan.changes, scan.full, scan.findings) == (12.5, 3, True, 1)
     assert scan.opened == ({"id": "f1", "cluster": "sim", "name": "web"},) and scan.resolved == ("f0",)
