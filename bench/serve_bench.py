@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -55,6 +56,30 @@ def proc_mem_mb(pid: int) -> tuple[float, float]:
         if key in ("VmRSS", "VmHWM"):
             values[key] = int(rest.split()[0]) / 1024
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (serve's watcher process)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def serve_mem_mb(pid: int) -> tuple[float, float, float]:
+    """(RSS of the API process, RSS of its watcher process(es), peak of the two added)."""
+    rss, hwm = proc_mem_mb(pid)
+    child_rss = child_hwm = 0.0
+    for child in children(pid):
+        with contextlib.suppress(OSError):
+            r, h = proc_mem_mb(child)
+            child_rss, child_hwm = child_rss + r, child_hwm + h
+    return rss, child_rss, hwm + child_hwm
 
 
 def cpu_s(pid: int) -> float:
@@ -356,9 +381,16 @@ def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
         ready_s = time.monotonic() - began
         result: dict[str, Any] = {"backend": backend, "pods": args.pods, "ready_s": round(ready_s, 1)}
         try:
-            rss, hwm = proc_mem_mb(procs.serve.pid)
-            result.update(rss_mb=round(rss), peak_mb=round(hwm))
-            print(f"[{backend}] {args.pods} pods: first analysis after {ready_s:.1f} s; RSS {rss:.0f} MB")
+            rss, watcher_rss, peak = serve_mem_mb(procs.serve.pid)
+            result.update(
+                rss_mb=round(rss + watcher_rss), api_rss_mb=round(rss), watcher_rss_mb=round(watcher_rss)
+            )
+            result.update(peak_mb=round(peak))
+            print(
+                f"[{backend}] {args.pods} pods: first analysis after {ready_s:.1f} s; "
+                f"RSS {rss + watcher_rss:.0f} MB "
+                f"(API process {rss:.0f} MB, watcher process {watcher_rss:.0f} MB)"
+            )
             if not args.rss_only and args.samples > 0:
                 sse = sse_latency(procs, args.samples, 0.5)
                 print("  " + summary(f"event -> SSE at {args.churn:g} changes/s", sse))
@@ -378,7 +410,7 @@ def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
                 rest, codes = load(procs.url, args.rest_rate, args.rest_seconds)
                 per_request_ms = (cpu_s(procs.serve.pid) - used) / max(1, len(rest)) * 1000
                 print("  " + summary(f"REST at {args.rest_rate:g} req/s", rest) + f" codes={codes}")
-                print(f"  serve CPU per request {per_request_ms:.2f} ms")
+                print(f"  API process CPU per request {per_request_ms:.2f} ms")
                 result["rest_cpu_ms_per_request"] = round(per_request_ms, 2)
                 result["rest_ms"] = {
                     "p50": statistics.median(rest),
@@ -386,9 +418,12 @@ def run_one(args: argparse.Namespace, backend: str) -> dict[str, Any]:
                     "max": max(rest),
                     "codes": codes,
                 }
-                rss, hwm = proc_mem_mb(procs.serve.pid)
-                result.update(rss_end_mb=round(rss), peak_mb=round(hwm))
-                print(f"  serve RSS at the end {rss:.0f} MB (peak {hwm:.0f} MB)")
+                rss, watcher_rss, peak = serve_mem_mb(procs.serve.pid)
+                result.update(rss_end_mb=round(rss + watcher_rss), peak_mb=round(peak))
+                print(
+                    f"  serve RSS at the end {rss + watcher_rss:.0f} MB (API {rss:.0f} MB, watcher "
+                    f"{watcher_rss:.0f} MB; peaks added {peak:.0f} MB)"
+                )
         finally:
             procs.stop()
             if pg_name:

@@ -21,6 +21,7 @@ from kubemedic.api.auth import Authenticator, JwtSettings
 from kubemedic.api.limits import Limiter, RateLimiter, SharedRateLimiter
 from kubemedic.api.notice import ScanNotice, WatcherStatus
 from kubemedic.api.read_cache import ReadCache
+from kubemedic.api.views import cluster_status
 from kubemedic.api.watcher import WatcherConfig
 from kubemedic.api.watcher_link import WatcherProcess
 from kubemedic.cluster.client import ClusterTarget
@@ -153,10 +154,11 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
 
         read_cache = ReadCache(READ_CACHE_S)
         publish = publisher(bus.publish if bus is not None else emit_local, metrics)
-        mirror = ClusterMirror(clock=now)
+        mirror = ClusterMirror(clock=now, prepare=cluster_status)
 
         async def on_scan(scan: ScanNotice) -> None:
-            read_cache.clear()  # the store just changed
+            if scan.opened or scan.resolved:  # else only last-seen times moved: cached reads stay (1 s)
+                read_cache.clear()
             if mirror.state is None:  # the first analysis: live views from the same moment on
                 await mirror.build()
             await publish(scan)

@@ -239,4 +239,3 @@ def main(argv: list[str] | None = None) -> None:
     configure()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     asyncio.run(_main(int(args[0])))
-

@@ -28,9 +28,18 @@ Clock = Callable[[], datetime]
 
 
 class ClusterMirror:
-    def __init__(self, *, clock: Clock, debounce_s: float = 0.3) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        debounce_s: float = 0.3,
+        prepare: Callable[[ClusterState], object] | None = None,
+    ) -> None:
         self.clock = clock
         self.debounce_s = debounce_s
+        # run on each new state in the worker thread, before readers see it: what every reader would
+        # otherwise compute on the event loop (a 5,000-pod status count holds it for tens of ms)
+        self.prepare = prepare
         self.cluster = ""
         self.state: ClusterState | None = None
         self.builds = 0
@@ -115,7 +124,13 @@ class ClusterMirror:
             gone = [key for key, raw in delta.items() if raw is None]
             return evolve(previous, changed, gone, now=now)
 
-        state = await asyncio.to_thread(make)
+        def make_ready() -> ClusterState:
+            state = make()
+            if self.prepare is not None:
+                self.prepare(state)
+            return state
+
+        state = await asyncio.to_thread(make_ready)
         if generation == self._generation:
             self.state = state
             self.builds += 1

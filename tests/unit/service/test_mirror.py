@@ -120,3 +120,14 @@ async def test_run_builds_shortly_after_a_burst_of_changes() -> None:
     await asyncio.wait_for(task, 2)
     assert mirror.state is not None and [p[1] for p in summary(mirror.state)] == ["a", "b", "c"]
     assert mirror.builds <= 2, f"a burst is folded into few builds, made {mirror.builds}"
+
+
+async def test_prepare_runs_on_each_state_before_readers_see_it() -> None:
+    prepared: list[ClusterState] = []
+    mirror = ClusterMirror(clock=lambda: NOW, prepare=prepared.append)
+    mirror.apply("Pod", "ADDED", pod("a"))
+    mirror.synced("sim")
+    await mirror.build()
+    mirror.apply("Pod", "ADDED", pod("b"))
+    await mirror.build()
+    assert len(prepared) == 2 and prepared[-1] is mirror.state
