@@ -25,6 +25,7 @@ from kubemedic.api.watcher import WatcherConfig, encode_config
 LINE_LIMIT = 256 * 1024 * 1024  # one message: an object of the cluster can be large (a ConfigMap near 1 MiB)
 STOP_TIMEOUT_S = 50.0  # the watcher's own shutdown waits up to 45 s for its tasks
 RESTART_PAUSE_S = (1.0, 30.0)  # first pause before starting a dead watcher again, and the longest
+YIELD_EVERY = 32  # messages handled before the event loop gets a turn
 
 OnChange = Callable[[str, str, dict[str, Any]], None]  # kind, type, object
 OnScan = Callable[[ScanNotice], Awaitable[None]]
@@ -102,7 +103,13 @@ class WatcherProcess:
             self.running = False
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
+        count = 0
         while line := await reader.readline():
+            count += 1
+            if count % YIELD_EVERY == 0:
+                # readline() returns at once while lines are buffered: without this, a burst of
+                # thousands of changes would be handled in one go while requests wait
+                await asyncio.sleep(0)
             try:
                 message = orjson.loads(line)
                 kind = message.get("t")
