@@ -110,7 +110,7 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
             done = expanded_new if state is new else expanded_old
             if top_key not in done:
                 done.add(top_key)
-                keys.update(_unit(state, top))
+                keys.update(state.tree_keys(top))  # the workload: its top owner and all under it
     if namespaces:
         keys.update(old.keys_in(namespaces))
         keys.update(new.keys_in(namespaces))
@@ -119,20 +119,6 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
     if total and len(keys) > MOST * total:
         return full(f"{len(keys)} of {total} objects affected")
     return Plan(False, "", frozenset(keys))
-
-
-def _unit(state: ClusterState, top: KubeObject) -> set[Key]:
-    """A workload: its top owner and everything under it."""
-    out: set[Key] = set()
-    stack = [top]
-    while stack:
-        current = stack.pop()
-        key = (current.kind, current.namespace, current.name)
-        if key in out:
-            continue
-        out.add(key)
-        stack.extend(state.children(current))
-    return out
 
 
 def _involved(*events: KubeObject | None) -> Key | None:

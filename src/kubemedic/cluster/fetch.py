@@ -108,11 +108,19 @@ async def _list_kind(
 
 
 def wanted_logs(state: ClusterState, limit: int = MAX_LOG_PODS) -> list[LogKey]:
-    """Logs worth reading: troubled pods' containers, and the previous instance of restarted ones."""
+    """Logs worth reading: troubled pods' containers, and the previous instance of restarted ones.
+
+    Worked out once per pod view (the monitor reuses the views of unchanged pods, and a state keeps
+    whether each pod is troubled on its view), so only pods that changed cost anything."""
     keys: list[LogKey] = []
     for pod in state.troubled_pods[:limit]:
-        keys.extend(_pod_log_keys(pod))
+        keys.extend(_log_keys_once(pod))
     return keys
+
+
+def _log_keys_once(pod: Pod) -> list[LogKey]:
+    found: list[LogKey] = pod.parsed_once("log_keys", lambda: _pod_log_keys(pod))
+    return found
 
 
 def _pod_log_keys(pod: Pod) -> list[LogKey]:

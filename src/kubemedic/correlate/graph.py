@@ -20,7 +20,8 @@ from kubemedic.state import (
     as_list,
     as_map,
     dig,
-    pod_spec_references,
+    pod_refs,
+    template_refs,
 )
 
 Key = tuple[str, str, str]  # (kind, namespace, name)
@@ -79,8 +80,7 @@ class DependencyGraph:
         if kind == "Pod" and isinstance(obj, Pod):
             yield from self._pod_edges(obj)
         elif kind in _POD_TEMPLATE_KINDS:
-            spec = as_map(obj.pod_template().get("spec"))
-            for ref in pod_spec_references(spec):
+            for ref in template_refs(obj):  # parsed once per view
                 yield (ref.kind, ns, ref.name)
             pods = state.pods_of(obj)
             for node in {p.node_name for p in pods[:50] if p.node_name}:
@@ -110,7 +110,7 @@ class DependencyGraph:
             yield ("StorageClass", "", str(obj.spec["storageClassName"]))
 
     def _pod_edges(self, pod: Pod) -> Iterator[Key]:
-        for ref in pod_spec_references(pod.spec):
+        for ref in pod_refs(pod):  # parsed once per view
             yield (ref.kind, pod.namespace, ref.name)
         if pod.node_name:
             yield ("Node", "", pod.node_name)

@@ -13,10 +13,11 @@ from typing import TypeVar
 from kubemedic.state.events import Event, involved_target
 from kubemedic.state.objects import Json, KubeObject, owner_uids
 from kubemedic.state.pods import ContainerStatus, Pod, plainly_healthy
-from kubemedic.state.references import SpecReference, pod_spec_references
+from kubemedic.state.references import TEMPLATE_REFS, SpecReference, pod_spec_references
 from kubemedic.state.selectors import LabelSelector
 
 T = TypeVar("T", bound=KubeObject)
+Key = tuple[str, str, str]
 T_co = TypeVar("T_co")
 
 __all__ = ["ClusterState", "LogKey", "make_view", "plainly_healthy"]
@@ -60,6 +61,10 @@ class ClusterState:
         self._sorted: set[int] = set()
         self._memo: dict[str, object] = {}
         self._chains: dict[int, tuple[KubeObject, tuple[KubeObject, ...]]] = {}
+        # keys by namespace (built on first use) and the keys of each tree of owned objects asked for
+        # (by its top's key): both carried over by `evolve`, edited or dropped where objects changed
+        self._keys_by_ns: dict[str, dict[Key, None]] | None = None
+        self._trees: dict[Key, frozenset[Key]] = {}
         self._whole: ClusterState | None = None  # set on a focused state: lookups answer from it
         self._focus: Collection[tuple[str, str, str]] | None = None  # ... and what it iterates over
         self._field_indexes: dict[
@@ -117,7 +122,23 @@ class ClusterState:
 
     def keys_in(self, namespaces: Collection[str]) -> list[tuple[str, str, str]]:
         """(kind, namespace, name) of every object in these namespaces."""
-        return [key for key in self._by_key if key[1] in namespaces]
+        index = self._namespace_index()
+        return [key for ns in namespaces for key in index.get(ns, ())]
+
+    def _namespace_index(self) -> dict[str, dict[Key, None]]:
+        """The keys of every namespaced object by namespace (insertion-ordered sets), built once and
+        then kept up to date by `evolve`."""
+        index = self._keys_by_ns
+        if index is None:
+            index = {}
+            for key in self._by_key:
+                if key[1]:
+                    keys = index.get(key[1])
+                    if keys is None:
+                        keys = index[key[1]] = {}
+                    keys[key] = None
+            self._keys_by_ns = index
+        return index
 
     def has_any(self, kind: str) -> bool:
         """Whether the cluster has any object of this kind (a focused state answers for the whole)."""
@@ -148,7 +169,7 @@ class ClusterState:
     def namespaces(self) -> list[str]:
         if self._whole is not None:
             return self._whole.namespaces()
-        names = {o.namespace for items in self._by_kind.values() for o in items if o.namespace}
+        names = set(self._namespace_index())
         names.update(o.name for o in self._by_kind.get("Namespace", []))
         return sorted(names)
 
@@ -185,6 +206,30 @@ class ClusterState:
     def top_owner(self, obj: KubeObject) -> KubeObject:
         chain = self.owner_chain(obj)
         return chain[-1] if chain else obj
+
+    def tree_keys(self, top: KubeObject) -> frozenset[Key]:
+        """The keys of `top` and of everything it owns, directly or not (a workload: Deployment,
+        ReplicaSets, pods). Worked out once per tree and state; `evolve` keeps the trees in which no
+        object came, went or changed owners."""
+        key = (top.kind, top.namespace, top.name)
+        found = self._trees.get(key)
+        if found is not None and self._by_key.get(key) is top:
+            return found
+        out: set[Key] = set()
+        stack = [top]
+        children = self._children
+        while stack:
+            current = stack.pop()
+            current_key = (current.kind, current.namespace, current.name)
+            if current_key in out:
+                continue
+            out.add(current_key)
+            if current.uid:
+                stack.extend(children.get(current.uid, ()))
+        found = frozenset(out)
+        if self._by_key.get(key) is top:  # only trees of this state's own views are kept
+            self._trees[key] = found
+        return found
 
     def children(self, obj: KubeObject, kind: str | None = None) -> list[KubeObject]:
         items = self._children.get(obj.uid, []) if obj.uid else []
@@ -343,20 +388,10 @@ class ClusterState:
     def troubled_pods(self) -> list[Pod]:
         """Pods that are not plainly healthy: not Running+Ready, restarting, or with a waiting container.
 
-        Most pod analyzers only need these; on a big healthy cluster this keeps analysis cheap.
+        Most pod analyzers only need these; on a big healthy cluster this keeps analysis cheap. Each
+        pod's answer is kept on its view (`Pod.troubled`), so listing them again is a quick walk.
         """
-        out = []
-        for pod in self.pods():
-            if pod.plainly_healthy:
-                continue
-            if pod.phase == "Succeeded":
-                continue
-            if pod.phase != "Running" or pod.deletion_timestamp is not None or not pod.is_ready:
-                out.append(pod)
-                continue
-            if any(_container_troubled(s) for s in pod.container_statuses):
-                out.append(pod)
-        return out
+        return [pod for pod in self.pods() if pod.troubled]
 
     @cached_property
     def template_references(self) -> list[tuple[KubeObject, tuple[SpecReference, ...]]]:
@@ -367,17 +402,13 @@ class ClusterState:
             for obj in self._by_kind.get(kind, ()):
                 if kind in ("ReplicaSet", "Job") and obj.metadata.get("ownerReferences"):
                     continue
-                out.append((obj, _template_refs(obj)))
+                out.append((obj, template_refs(obj)))
         by_uid = self._by_uid
         for pod in self.pods():
-            raw = pod.raw
-            status = raw.get("status")
-            if type(status) is dict and status.get("phase") in ("Succeeded", "Failed"):
-                continue
-            owners = raw["metadata"].get("ownerReferences")
-            if owners and any(type(o) is dict and o.get("uid") in by_uid for o in owners):
-                continue
-            out.append((pod, _pod_refs(pod)))
+            owners = _live_pod_owners(pod)
+            if owners is None or any(uid in by_uid for uid in owners):
+                continue  # finished, or a controller in this state stands for it
+            out.append((pod, pod_refs(pod)))
         return out
 
     def waiting_containers(self, reasons: Iterable[str]) -> Iterator[tuple[Pod, ContainerStatus]]:
@@ -391,26 +422,37 @@ class ClusterState:
         return None if when is None else (self.now - when).total_seconds()
 
 
-def _template_refs(obj: KubeObject) -> tuple[SpecReference, ...]:
+def template_refs(obj: KubeObject) -> tuple[SpecReference, ...]:
+    """What a workload's pod template references, parsed once per view (see state/evolve.py: a new
+    view of a workload whose template did not change takes them over from the previous one)."""
+
     def parse() -> tuple[SpecReference, ...]:
         spec = obj.pod_template().get("spec")
         return tuple(pod_spec_references(spec if isinstance(spec, Mapping) else {}))
 
-    refs: tuple[SpecReference, ...] = obj.parsed_once("template_refs", parse)
+    refs: tuple[SpecReference, ...] = obj.parsed_once(TEMPLATE_REFS, parse)
     return refs
 
 
-def _pod_refs(pod: Pod) -> tuple[SpecReference, ...]:
+def pod_refs(pod: KubeObject) -> tuple[SpecReference, ...]:
+    """What a pod's spec references, parsed once per view."""
     refs: tuple[SpecReference, ...] = pod.parsed_once(
         "pod_refs", lambda: tuple(pod_spec_references(pod.spec))
     )
     return refs
 
 
-def _container_troubled(status: ContainerStatus) -> bool:
-    if status.state.state == "waiting":
-        return True
-    return status.restart_count > 0 and status.last_state.state == "terminated"
+def _live_pod_owners(pod: Pod) -> tuple[str, ...] | None:
+    """The owner uids of a pod that has not finished; None for a finished one (once per view)."""
+
+    def parse() -> tuple[str, ...] | None:
+        status = pod.raw.get("status")
+        if type(status) is dict and status.get("phase") in ("Succeeded", "Failed"):
+            return None
+        return tuple(owner_uids(pod.raw))
+
+    owners: tuple[str, ...] | None = pod.parsed_once("live_owners", parse)
+    return owners
 
 
 def _event_sort_key(event: Event) -> tuple[float, str]:

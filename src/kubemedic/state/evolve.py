@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kubemedic.state.events import Event, involved_target
 from kubemedic.state.objects import KubeObject, owner_uids
 from kubemedic.state.pods import Pod
+from kubemedic.state.references import TEMPLATE_REFS
 
 if TYPE_CHECKING:
     from kubemedic.state.cluster_state import ClusterState
@@ -36,7 +37,9 @@ def evolve(
     new = copy.copy(old)  # the same class, attributes shared for now, replaced below
     for name in _DERIVED:  # cached_property values live in __dict__: drop them, they are rebuilt on use
         new.__dict__.pop(name, None)
-    pod_indexes = {name: dict(old.__dict__[name]) for name in _POD_INDEXES if name in old.__dict__}
+    pod_indexes: dict[str, dict[Any, list[Any]]] = {
+        name: defaultdict(list, old.__dict__[name]) for name in _POD_INDEXES if name in old.__dict__
+    }
     new.now = now if now.tzinfo else now.replace(tzinfo=UTC)
     new._logs = dict(old._logs)
     new._memo = {}
@@ -88,9 +91,88 @@ def evolve(
         if view.uid:
             new._by_uid[view.uid] = view
     lists.finish(new)
-    for name, index in pod_indexes.items():  # kept up to date like the others, not rebuilt
-        new.__dict__[name] = defaultdict(list, index)
+    new.__dict__.update(pod_indexes)  # kept up to date like the others, not rebuilt
+    new._keys_by_ns = _namespace_index(old, going, coming)
+    new._trees = _trees(old, new, going, coming, replaced)
+    for before, view in replaced:
+        _take_template_refs(before, view)
     return new
+
+
+def _namespace_index(
+    old: ClusterState, going: list[KubeObject], coming: list[KubeObject]
+) -> dict[str, dict[Key, None]] | None:
+    """The previous state's keys by namespace with the objects that came and went (copy-on-write)."""
+    index = old._keys_by_ns
+    if index is None:
+        return None  # built on first use
+    if not going and not coming:
+        return index  # the same keys: shared (never edited in place)
+    out = dict(index)
+    copied: set[str] = set()
+
+    def keys_of(ns: str) -> dict[Key, None]:
+        if ns not in copied:
+            copied.add(ns)
+            out[ns] = dict(out.get(ns, {}))
+        return out[ns]
+
+    for gone in going:
+        if gone.namespace:
+            keys_of(gone.namespace).pop((gone.kind, gone.namespace, gone.name), None)
+    for view in coming:
+        if view.namespace:
+            keys_of(view.namespace)[(view.kind, view.namespace, view.name)] = None
+    for ns in copied:
+        if not out[ns]:
+            del out[ns]
+    return out
+
+
+def _trees(
+    old: ClusterState,
+    new: ClusterState,
+    going: list[KubeObject],
+    coming: list[KubeObject],
+    replaced: list[tuple[KubeObject, KubeObject]],
+) -> dict[Key, frozenset[Key]]:
+    """The previous state's trees of owned objects (ClusterState.tree_keys), less those an object
+    entered or left: one that came or went or changed its uid or owners, an owner of it, or an object
+    it owns (which may have stood alone before)."""
+    trees = old._trees
+    if not trees:
+        return {}
+    moved: list[tuple[ClusterState, KubeObject]] = [(old, g) for g in going] + [(new, c) for c in coming]
+    for before, view in replaced:
+        if before.uid != view.uid or owner_uids(before.raw) != owner_uids(view.raw):
+            moved += [(old, before), (new, view)]
+    if not moved:
+        return dict(trees)
+    touched: set[Key] = set()
+    for state, view in moved:
+        touched.add((view.kind, view.namespace, view.name))
+        for uid in owner_uids(view.raw):
+            owner = state._by_uid.get(uid)
+            if owner is not None:
+                touched.add((owner.kind, owner.namespace, owner.name))
+        if view.uid:
+            for either in (old, new):
+                for child in either._children.get(view.uid, ()):
+                    touched.add((child.kind, child.namespace, child.name))
+    return {key: keys for key, keys in trees.items() if keys.isdisjoint(touched)}
+
+
+def _take_template_refs(before: KubeObject, view: KubeObject) -> None:
+    """A workload's new view takes over the references parsed from its previous view's pod template
+    when the template is the same (most updates are to the status)."""
+    once = before._once
+    if once is None or TEMPLATE_REFS not in once or view.kind not in _TEMPLATE_KINDS:
+        return
+    if before.pod_template() == view.pod_template():
+        view.parsed_once(TEMPLATE_REFS, lambda: once[TEMPLATE_REFS])
+
+
+_TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicaSet", "Job"})
 
 
 # cached_property names of ClusterState (derived from the objects; recomputed on first use)
@@ -107,11 +189,12 @@ class _Lists:
         self.pods_by_namespace = pod_indexes.get("_pods_by_namespace")
         self.pods_by_label = pod_indexes.get("_pods_by_label")
         self.pods_by_node = pod_indexes.get("_pods_by_node")
-        self.by_kind = dict(old._by_kind)
-        self.children = dict(old._children)
-        self.by_uid = dict(old._events_by_uid)
-        self.by_key = dict(old._events_by_key)
-        self.by_reason = dict(old._events_by_reason)
+        # copied once, into the defaultdicts the new state keeps
+        self.by_kind = defaultdict(list, old._by_kind)
+        self.children = defaultdict(list, old._children)
+        self.by_uid = defaultdict(list, old._events_by_uid)
+        self.by_key = defaultdict(list, old._events_by_key)
+        self.by_reason = defaultdict(list, old._events_by_reason)
         self.sorted = set(old._sorted)
         # (index id, key) -> (index, key, added views, ids removed, replacements by id)
         self._edits: dict[tuple[int, object], _Edit] = {}
@@ -158,11 +241,11 @@ class _Lists:
                 edit.index[edit.key] = items
             else:
                 edit.index.pop(edit.key, None)
-        new._by_kind = defaultdict(list, self.by_kind)
-        new._children = defaultdict(list, self.children)
-        new._events_by_uid = defaultdict(list, self.by_uid)
-        new._events_by_key = defaultdict(list, self.by_key)
-        new._events_by_reason = defaultdict(list, self.by_reason)
+        new._by_kind = self.by_kind
+        new._children = self.children
+        new._events_by_uid = self.by_uid
+        new._events_by_key = self.by_key
+        new._events_by_reason = self.by_reason
         new._sorted = self.sorted
 
 

@@ -115,7 +115,7 @@ class Pod(KubeObject):
     worked out once per view: a view's raw object never changes, and the monitor reuses the views of
     unchanged pods across analyses, so on a busy cluster only changed pods are looked at again."""
 
-    __slots__ = ("_healthy", "_node", "_phase", "_statuses")
+    __slots__ = ("_healthy", "_node", "_phase", "_statuses", "_troubled")
 
     def __init__(self, raw: Json, kind: str = "Pod", cluster: str = "") -> None:
         super().__init__(raw, kind, cluster)
@@ -123,6 +123,7 @@ class Pod(KubeObject):
         self._phase: str | None = None
         self._node: str | None = None
         self._healthy: bool | None = None
+        self._troubled: bool | None = None
 
     @property
     def phase(self) -> str:
@@ -136,6 +137,22 @@ class Pod(KubeObject):
         if self._healthy is None:
             self._healthy = plainly_healthy(self.raw)
         return self._healthy
+
+    @property
+    def troubled(self) -> bool:
+        """Not plainly healthy: not Running+Ready, deleting, restarted, or with a waiting container
+        (a Succeeded pod is not troubled). Once per view: a state lists its troubled pods on every
+        analysis, and only changed pods are new views."""
+        if self._troubled is None:
+            self._troubled = self._is_troubled()
+        return self._troubled
+
+    def _is_troubled(self) -> bool:
+        if self.plainly_healthy or self.phase == "Succeeded":
+            return False
+        if self.phase != "Running" or self.deletion_timestamp is not None or not self.is_ready:
+            return True
+        return any(_container_troubled(s) for s in self.container_statuses)
 
     @property
     def reason(self) -> str:
@@ -195,6 +212,12 @@ class Pod(KubeObject):
     @property
     def volumes(self) -> Sequence[Json]:
         return [as_map(v) for v in as_list(self.spec.get("volumes"))]
+
+
+def _container_troubled(status: ContainerStatus) -> bool:
+    if status.state.state == "waiting":
+        return True
+    return status.restart_count > 0 and status.last_state.state == "terminated"
 
 
 def plainly_healthy(raw: Mapping[str, object]) -> bool:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from kubemedic.state.objects import Json, as_list, as_map
 
+TEMPLATE_REFS = "template_refs"  # the name a workload's parsed template references are kept under
+
 
 @dataclass(frozen=True, slots=True)
 class SpecReference:

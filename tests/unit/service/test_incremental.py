@@ -20,6 +20,7 @@ import pytest
 from bench.gen_snapshot import CAPTURED_AT, Gen
 
 from kubemedic.analyzers.run import run_analyzers
+from kubemedic.cluster.fetch import wanted_logs
 from kubemedic.service.incremental import IncrementalAnalysis
 from kubemedic.state import ClusterState
 from kubemedic.state.cluster_state import make_view
@@ -263,6 +264,16 @@ def _same_state(evolved: ClusterState, fresh: ClusterState) -> None:
             e.raw for e in fresh.events_with_reason(reason)
         ]
     assert [p.raw for p in evolved.troubled_pods] == [p.raw for p in fresh.troubled_pods]
+    assert wanted_logs(evolved) == wanted_logs(fresh)
+    # carried over from the previous state (built there by the previous call), edited by evolve
+    assert evolved.namespaces() == fresh.namespaces()
+    for ns in fresh.namespaces():
+        assert sorted(evolved.keys_in([ns])) == sorted(fresh.keys_in([ns])), ns
+    for obj in [*fresh.pods(), *fresh.objects("ReplicaSet"), *fresh.objects("Deployment")]:
+        mine = evolved.get(obj.kind, obj.namespace, obj.name)
+        assert mine is not None
+        top, fresh_top = evolved.top_owner(mine), fresh.top_owner(obj)
+        assert evolved.tree_keys(top) == fresh.tree_keys(fresh_top), obj
     assert [(o.raw, r) for o, r in evolved.template_references] == [
         (o.raw, r) for o, r in fresh.template_references
     ]
@@ -304,6 +315,8 @@ def test_incremental_findings_equal_a_full_analysis_after_every_batch_of_changes
         assert set(got) == set(expected), f"step {step} ({run.reason or 'scoped'}): {changed | deleted}"
         for fid, finding in expected.items():
             assert got[fid] == finding, f"step {step}: {finding.title}"
+        # the monitor's periodic full pass: everything, on the evolved state and its reused views
+        assert {f.id: f for f in run_analyzers(state)} == expected, f"step {step}: full on evolved"
     assert scoped >= least_scoped, (
         "many batches should have been analyzed incrementally (kube-system and Nodes are not)"
     )

@@ -47,16 +47,24 @@ def _fix(ref: SpecReference, ns: str, other_kind: str | None) -> str:
     return text
 
 
-def _keys(obj: KubeObject) -> set[str]:
-    keys: set[str] = set()
-    for field in ("data", "binaryData", "stringData"):
-        keys.update(as_map(obj.raw.get(field)))
-    return keys
+def _keys(obj: KubeObject) -> frozenset[str]:
+    """The keys of a ConfigMap or Secret, once per view."""
+
+    def parse() -> frozenset[str]:
+        keys: set[str] = set()
+        for field in ("data", "binaryData", "stringData"):
+            keys.update(as_map(obj.raw.get(field)))
+        return frozenset(keys)
+
+    found: frozenset[str] = obj.parsed_once("data_keys", parse)
+    return found
 
 
 def _check(state: ClusterState, subject: KubeObject, ref: SpecReference) -> Finding | None:
     ns = subject.namespace
     target = state.get(ref.kind, ns, ref.name)
+    if target is not None and not (ref.key and ref.kind in OTHER and ref.key not in _keys(target)):
+        return None  # the common case: what it references is there
     evidence = [
         Evidence.field(
             ref.where, f"{ref.kind} {ref.name}" + (f" key {ref.key}" if ref.key else ""), subject.ref

@@ -108,13 +108,28 @@ def _no_ready(state: ClusterState, svc: KubeObject, selector: LabelSelector, pod
     )
 
 
+def _declared_ports(pod: Pod) -> tuple[frozenset[int], frozenset[str]]:
+    """The container port numbers and names a pod declares, once per pod view."""
+
+    def parse() -> tuple[frozenset[int], frozenset[str]]:
+        numbers: set[int] = set()
+        names: set[str] = set()
+        for c in pod.containers():
+            numbers |= c.port_numbers()
+            names |= set(c.port_names())
+        return frozenset(numbers), frozenset(names)
+
+    found: tuple[frozenset[int], frozenset[str]] = pod.parsed_once("declared_ports", parse)
+    return found
+
+
 def _missing_target_ports(svc: KubeObject, pods: list[Pod]) -> list[str]:
     numbers: set[int] = set()
     names: set[str] = set()
     for pod in pods[:5]:  # a workload's pods share a template; a few tell what they expose
-        for c in pod.containers():
-            numbers |= c.port_numbers()
-            names |= set(c.port_names())
+        pod_numbers, pod_names = _declared_ports(pod)
+        numbers |= pod_numbers
+        names |= pod_names
     if not numbers and not names:
         return []  # pods declare no ports: containerPort is informational, cannot judge
     missing = []

@@ -211,10 +211,15 @@ class PodSummary:
 
 
 def summarize(pods: Iterable[Pod], now: datetime) -> PodSummary:
-    """Classify pods (sorted by name, so output is stable) and keep the failing and starting ones."""
-    states: Sequence[PodState] = [pod_state(p, now) for p in sorted(pods, key=lambda p: p.name)]
+    """Classify pods (sorted by name, so output is stable) and keep the failing and starting ones.
+
+    A plainly healthy pod is neither (its state is Ready), so only the others are classified and
+    sorted: a workload's summary costs what its unhealthy pods cost."""
+    pods = list(pods)
+    unhealthy = sorted((p for p in pods if not p.plainly_healthy), key=lambda p: p.name)
+    states: Sequence[PodState] = [pod_state(p, now) for p in unhealthy]
     return PodSummary(
-        total=len(states),
+        total=len(pods),
         failing=tuple(s for s in states if s.failing),
         starting=tuple(s for s in states if s.starting),
     )
