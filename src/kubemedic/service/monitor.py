@@ -19,7 +19,7 @@ import gc
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -132,6 +132,7 @@ class ClusterMonitor:
         self.analysis = IncrementalAnalysis(full_every_s=full_every_s)
         self._enriched: dict[str, tuple[float, tuple[Evidence, ...]]] = {}  # anomaly -> its nearest change
         self._enriching: asyncio.Task[None] | None = None
+        self._recording: asyncio.Task[None] | None = None  # the last analysis's store write
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -182,7 +183,13 @@ class ClusterMonitor:
                 # so changes that piled up during a long analysis are not held back any longer.
                 waited = time.monotonic() - self._first_change if self._pending else 0.0
                 await asyncio.sleep(max(0.0, self.debounce_s - waited))
+            await self._recorded()
         finally:
+            if self._recording is not None:  # ended by an error: the last write still lands if it can
+                try:
+                    await self._recorded()
+                except Exception as exc:  # boundary: the error that ended the run is the one raised
+                    structlog.get_logger("kubemedic.monitor").error("store write failed", error=repr(exc))
             if self._enriching is not None:
                 tasks.append(self._enriching)
             for task in tasks:
@@ -323,19 +330,36 @@ class ClusterMonitor:
         report, run = await asyncio.to_thread(analyze)
         marks.append(("analysis", time.perf_counter()))
         self.state = state
+        # The store write goes on while the next analysis is made: at most one write in flight, and
+        # writes (and so what clients are told) keep the order of the analyses.
+        await self._recorded()
+        recorded = _Analysis(state, report, run, now, changes, started, marks)
+        self._recording = asyncio.create_task(self._record(recorded))
+
+    async def _recorded(self) -> None:
+        """Wait for the store write in flight, if any (raising what it raised)."""
+        if self._recording is not None:
+            recording, self._recording = self._recording, None
+            await recording
+
+    async def _record(self, done: _Analysis) -> None:
+        state, report = done.state, done.report
+        written = time.perf_counter()
         applied = await self.store.apply_scan(
             self.cluster,
             report.findings,
             report.incidents,
-            now,
+            done.now,
             resolve_after=timedelta(seconds=self.resolve_after_s),
             exists=lambda kind, namespace, name: state.get(kind, namespace, name) is not None,
         )
-        marks.append(("store", time.perf_counter()))
+        marks = [*done.marks, ("store", time.perf_counter())]
         self.scans += 1
         self._collect_garbage()
-        steps, at = [], started
+        steps, at = [], done.started
         for name, mark in marks:
+            if name == "store":
+                at = max(at, written)  # the wait for the previous write is not this write's time
             steps.append((name, round((mark - at) * 1000, 1)))
             at = mark
         if self.on_scan is not None:
@@ -344,17 +368,30 @@ class ClusterMonitor:
                     self.cluster,
                     report,
                     applied,
-                    changes,
-                    (time.perf_counter() - started) * 1000,
+                    done.changes,
+                    (time.perf_counter() - done.started) * 1000,
                     reconnects=sum(r.stats.reconnects for r in self._reflectors),
                     relists=sum(r.stats.relists_410 for r in self._reflectors),
-                    full=run.full,
-                    scope=run.scope,
+                    full=done.run.full,
+                    scope=done.run.scope,
                     phases=tuple(steps),
                 )
             )
             if result is not None:
                 await result
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """An analysis made, waiting for its store write."""
+
+    state: ClusterState
+    report: ScanReport
+    run: AnalysisRun
+    now: datetime
+    changes: int
+    started: float  # perf_counter at its start
+    marks: list[tuple[str, float]]  # (step, perf_counter at its end)
 
 
 def _pods_with_new_logs(previous: ClusterState | None, logs: dict[LogKey, str]) -> set[tuple[str, str, str]]:
