@@ -184,7 +184,7 @@ class SeriesStore:
                 good.append(sample)
         if not good:
             return WriteResult(0, tuple(rejected))
-        async with self._write(), self._sessions.begin() as session:
+        async with self._write(background=True), self._sessions.begin() as session:
             ids, fresh = await self._resolve(session, cluster, dict.fromkeys(s.series for s in good))
             points: dict[tuple[int, int], float] = {}
             for s in good:
@@ -341,7 +341,7 @@ class SeriesStore:
     ) -> SeriesPurge:
         """Delete each resolution's points older than its cutoff, then series left without any point."""
         counts: list[int] = []
-        async with self._write(), self._sessions.begin() as session:
+        async with self._write(background=True), self._sessions.begin() as session:
             for table, cutoff in (
                 (RawPointRow, raw_before),
                 (MinutePointRow, minute_before),
