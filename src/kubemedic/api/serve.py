@@ -154,7 +154,8 @@ async def serve(config: ServeConfig, *, clock: Callable[[], datetime] | None = N
 
         read_cache = ReadCache(READ_CACHE_S)
         publish = publisher(bus.publish if bus is not None else emit_local, metrics)
-        mirror = ClusterMirror(clock=now, prepare=cluster_status)
+        # this process is ours: schedule the garbage collector (service/gc_schedule.py)
+        mirror = ClusterMirror(clock=now, prepare=cluster_status, gc_refresh_s=60.0)
 
         async def on_scan(scan: ScanNotice) -> None:
             if scan.opened or scan.resolved:  # else only last-seen times moved: cached reads stay (1 s)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kubemedic.service.gc_schedule import CollectorSchedule
 from kubemedic.state import ClusterState, KubeObject
 from kubemedic.state.cluster_state import make_view
 from kubemedic.state.evolve import evolve
@@ -34,12 +35,14 @@ class ClusterMirror:
         clock: Clock,
         debounce_s: float = 0.3,
         prepare: Callable[[ClusterState], object] | None = None,
+        gc_refresh_s: float | None = None,
     ) -> None:
         self.clock = clock
         self.debounce_s = debounce_s
         # run on each new state in the worker thread, before readers see it: what every reader would
         # otherwise compute on the event loop (a 5,000-pod status count holds it for tens of ms)
         self.prepare = prepare
+        self._gc = CollectorSchedule(gc_refresh_s)  # see service/gc_schedule.py
         self.cluster = ""
         self.state: ClusterState | None = None
         self.builds = 0
@@ -134,3 +137,4 @@ class ClusterMirror:
         if generation == self._generation:
             self.state = state
             self.builds += 1
+            self._gc.after_new_state()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +31,7 @@ from kubemedic.cluster.reflector import Change, Reflector
 from kubemedic.domain import Evidence, Finding
 from kubemedic.metrics.prometheus import PrometheusCollector
 from kubemedic.service.anomaly_context import with_nearest_change
+from kubemedic.service.gc_schedule import CollectorSchedule
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
 from kubemedic.service.live import Clock
 from kubemedic.service.logs_cache import LogsCache
@@ -45,7 +45,6 @@ from kubemedic.store import ApplyResult, Store
 
 SYNC_TIMEOUT_S = 15.0
 NEAREST_CHANGE_TTL_S = 300.0
-GC_FULL_EVERY = 10  # garbage collection refreshes between two that walk every object
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +114,10 @@ class ClusterMonitor:
             logs_cache = LogsCache(deadline_s=logs_deadline_s, on_late=self._dirty.set)
         self.logs_cache = logs_cache if cache_logs else None
         self._first_change = 0.0  # monotonic time of the first change not yet analyzed
-        self.gc_refresh_s = gc_refresh_s
         # A finding not reported again is resolved after this long (at once when its object is gone):
         # a crash loop runs for a while between crashes, and must not resolve and reopen each time.
         self.resolve_after_s = resolve_after_s
-        self._gc_at = float("-inf")
-        self._gc_rounds = 0
+        self._gc = CollectorSchedule(gc_refresh_s)  # see service/gc_schedule.py
         # pod usage read every `metrics_interval_s` (None: not collected); anomalies join the analysis
         self.metrics_interval_s = metrics_interval_s
         self.metrics: MetricsWatch | None = None
@@ -222,29 +219,6 @@ class ClusterMonitor:
         for before, after in zip(anomalies, found, strict=True):
             self._enriched[before.id] = (at, after.evidence[len(before.evidence) :])
         self._dirty.set()
-
-    def _collect_garbage(self) -> None:
-        """Collect cyclic garbage on our schedule, then freeze what survives.
-
-        A big cluster's copy is millions of long-lived objects. Left to itself, the cyclic collector
-        walks all of them whenever its thresholds trip - a 200+ ms pause on 5,000 pods that the API
-        feels (measured). Right after an analysis, at most every `gc_refresh_s`, collect once and
-        freeze the survivors: the automatic passes in between only walk what is newer. Only every
-        GC_FULL_EVERY-th time is everything unfrozen and walked (90-100 ms for a 5,000-pod state and
-        its analysis alone, measured; more with serve's other objects): in between, what was frozen
-        stays frozen - views and objects are freed by reference counting as usual;
-        only garbage in reference cycles among old objects waits for that full pass. Off unless
-        asked for (`serve` asks): the collector is process-wide, which a process running other event
-        loops (tests) should not have forced on it.
-        """
-        if self.gc_refresh_s is None or time.monotonic() - self._gc_at < self.gc_refresh_s:
-            return
-        self._gc_rounds += 1
-        if self._gc_rounds % GC_FULL_EVERY == 1:
-            gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        self._gc_at = time.monotonic()
 
     def connection(self) -> dict[str, Any]:
         """Is the watch healthy: every kind listed, and the kinds whose last attempt failed."""
@@ -355,7 +329,7 @@ class ClusterMonitor:
         )
         marks = [*done.marks, ("store", time.perf_counter())]
         self.scans += 1
-        self._collect_garbage()
+        self._gc.after_new_state()
         steps, at = [], done.started
         for name, mark in marks:
             if name == "store":
