@@ -24,9 +24,10 @@ with a message naming the series and the reason; the rest of the batch is writte
 
 from __future__ import annotations
 
+import json
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -132,7 +133,7 @@ FROM (
     SELECT series_id, t - (t % 60000) AS bucket, value,
            FIRST_VALUE(value) OVER (PARTITION BY series_id, t - (t % 60000) ORDER BY t DESC) AS newest
     FROM metric_points_raw
-    WHERE t >= :lo AND t < :hi AND series_id IN (SELECT id FROM metric_series WHERE cluster = :cluster)
+    WHERE t >= :lo AND t < :hi AND {written}
 ) AS points
 WHERE true
 GROUP BY series_id, bucket
@@ -146,7 +147,7 @@ FROM (
     SELECT series_id, t - (t % 600000) AS bucket, count, sum, min, max,
            FIRST_VALUE(last) OVER (PARTITION BY series_id, t - (t % 600000) ORDER BY t DESC) AS newest
     FROM metric_points_1m
-    WHERE t >= :lo AND t < :hi AND series_id IN (SELECT id FROM metric_series WHERE cluster = :cluster)
+    WHERE t >= :lo AND t < :hi AND {written}
 ) AS buckets
 WHERE true
 GROUP BY series_id, bucket
@@ -191,7 +192,7 @@ class SeriesStore:
                 points[(ids[s.series], _ms(s.timestamp))] = s.value  # a repeat in the batch: the last wins
             await self._insert_points(session, points)
             times = [t for _sid, t in points]
-            await self._roll_up(session, cluster, min(times), max(times))
+            await self._roll_up(session, {sid for sid, _t in points}, min(times), max(times))
         self._ids.update(fresh)  # only once committed: a rolled-back catalogue row has no id
         return WriteResult(len(good), tuple(rejected))
 
@@ -211,11 +212,25 @@ class SeriesStore:
         rows = [{"series_id": sid, "t": t, "value": v} for (sid, t), v in points.items()]
         await session.execute(sqlite_insert(_RAW).on_conflict_do_nothing(), rows)
 
-    async def _roll_up(self, session: AsyncSession, cluster: str, first: int, last: int) -> None:
+    async def _roll_up(
+        self, session: AsyncSession, series_ids: Collection[int], first: int, last: int
+    ) -> None:
+        """Recompute the buckets the written points fall in - of the series written only: the sink
+        writes a reading in slices, and each slice re-aggregating every series of the cluster made a
+        reading's database work grow with the square of its size."""
+        ids: object = sorted(series_ids)
+        if self._postgres:
+            written = "series_id = ANY(CAST(:ids AS INTEGER[]))"
+        else:
+            written, ids = "series_id IN (SELECT value FROM json_each(:ids))", json.dumps(ids)
         lo, hi = first - first % 60_000, last - last % 60_000 + 60_000
-        await session.execute(text(_ROLLUP_FROM_RAW), {"lo": lo, "hi": hi, "cluster": cluster})
+        await session.execute(
+            text(_ROLLUP_FROM_RAW.format(written=written)), {"lo": lo, "hi": hi, "ids": ids}
+        )
         lo, hi = first - first % 600_000, last - last % 600_000 + 600_000
-        await session.execute(text(_ROLLUP_FROM_MINUTES), {"lo": lo, "hi": hi, "cluster": cluster})
+        await session.execute(
+            text(_ROLLUP_FROM_MINUTES.format(written=written)), {"lo": lo, "hi": hi, "ids": ids}
+        )
 
     async def _resolve(
         self, session: AsyncSession, cluster: str, wanted: Iterable[SeriesId]

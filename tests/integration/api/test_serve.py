@@ -57,6 +57,13 @@ def _findings(url: str) -> list[dict[str, Any]]:
     return items
 
 
+def _analyzed(url: str) -> bool:
+    try:
+        return bool(httpx.get(f"{url}/api/v1/clusters", timeout=2).json()["items"])
+    except (httpx.HTTPError, KeyError, ValueError):
+        return False
+
+
 def _wait(check: Any, timeout: float = 30) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -136,7 +143,7 @@ def test_serve_records_streams_and_survives_a_restart(tmp_path: Path) -> None:
         proc = _start(sim, db, port)
         try:
             _wait(lambda: _up(url))
-            time.sleep(2)
+            _wait(lambda: _analyzed(url))  # the restarted watcher has analyzed: duplicates would show now
             after = _findings(url)
         finally:
             assert _stop(proc) == 0
@@ -170,7 +177,7 @@ def test_a_new_fault_reaches_sse_within_a_second(tmp_path: Path) -> None:
         proc = _start(sim, db, port)
         try:
             _wait(lambda: _up(url))
-            time.sleep(1.5)  # first analysis done
+            _wait(lambda: _analyzed(url))  # the watcher process has listed and analyzed once
             with httpx.stream("GET", f"{url}/api/v1/stream", timeout=10) as stream:
                 lines = stream.iter_lines()
                 next(lines)  # ": connected"

@@ -70,6 +70,28 @@ async def test_rollups_keep_the_mean_min_max_and_last_of_the_raw_points(store_ur
                 assert g[5] == w[5], f"{resolution.value} last = the newest point's value"
 
 
+async def test_a_reading_written_in_slices_rolls_up_each_series_from_its_own_points(store_url: str) -> None:
+    """The sink writes a reading a slice of series at a time; a slice recomputes only its own series'
+    buckets, and every series' buckets still agree with its raw points."""
+    rng = random.Random(5)
+    pods = [SeriesId(MEMORY_BYTES, "Pod", "shop", f"api-{i}", "app") for i in range(6)]
+    async with open_store(store_url) as store:
+        for t in (at(s) for s in range(0, 150, 15)):  # 10 readings over 2.5 minutes
+            reading = [Sample(s, t, rng.uniform(1e8, 3e8)) for s in pods]
+            for start in range(0, len(reading), 2):  # slices of 2 series
+                assert (await store.series.write("prod", reading[start : start + 2])).written == 2
+        await store.series.write("other", [Sample(pods[0], at(30), 1.0)])  # another cluster, same labels
+        for series in pods:
+            sid = (await store.series.catalogue(cluster="prod", name=series.name)).items[0].id
+            raw = (await store.series.points([sid], Resolution.RAW, *ALL_TIME))[sid]
+            assert len(raw) == 10
+            got = (await store.series.points([sid], Resolution.MINUTE, *ALL_TIME))[sid]
+            want = expected_buckets(raw, 60)
+            assert [(g[0], g[4], g[5]) for g in as_tuples(got)] == [(w[0], w[4], w[5]) for w in want]
+            for g, w in zip(as_tuples(got), want, strict=True):
+                assert g[1:4] == pytest.approx(w[1:4], rel=1e-12), "mean/min/max of its own points"
+
+
 async def test_a_point_written_twice_is_stored_and_counted_once(store_url: str) -> None:
     async with open_store(store_url) as store:
         first = [Sample(API, at(0), 10.0), Sample(API, at(15), 20.0)]
