@@ -38,16 +38,21 @@ def reading(series: list[SeriesId], at: float, rng: random.Random) -> list[Sampl
     return [Sample(s, at, 200e6 + rng.random() * 50e6) for s in series]
 
 
-async def run(store: Store, pods: int, readings: int) -> dict[str, float]:
+async def run(store: Store, pods: int, readings: int, slice_: int = 0) -> dict[str, float]:
     rng = random.Random(7)
     series = [SeriesId(MEMORY_BYTES, "Pod", f"ns-{i % 50}", f"pod-{i}", "app") for i in range(pods)]
     times: list[float] = []
     for n in range(readings):
         batch = reading(series, T0 + 15 * n, rng)
+        step = slice_ or len(batch)  # serve's sink writes a reading in slices (SINK_SLICE)
         start = time.perf_counter()
-        result = await store.series.write("bench", batch)
+        written = 0
+        for first in range(0, len(batch), step):
+            result = await store.series.write("bench", batch[first : first + step])
+            written += result.written
+            assert not result.rejected
         times.append(time.perf_counter() - start)
-        assert result.written == pods and not result.rejected
+        assert written == pods
     found = await store.series.catalogue(cluster="bench", name="pod-1")
     ids = [found.items[0].id]
     since = datetime.fromtimestamp(T0 - 600, UTC)
@@ -74,13 +79,13 @@ async def run(store: Store, pods: int, readings: int) -> dict[str, float]:
     }
 
 
-async def sqlite(pods: int, readings: int) -> dict[str, float]:
+async def sqlite(pods: int, readings: int, slice_: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         async with Store.open(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}") as store:
-            return await run(store, pods, readings)
+            return await run(store, pods, readings, slice_)
 
 
-async def postgresql(pods: int, readings: int) -> dict[str, float]:
+async def postgresql(pods: int, readings: int, slice_: int) -> dict[str, float]:
     schema = f"kmbench_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(PG_DSN)
     await conn.execute(f'CREATE SCHEMA "{schema}"')
@@ -89,7 +94,7 @@ async def postgresql(pods: int, readings: int) -> dict[str, float]:
     try:
         store = Store.open(url, connect_args={"server_settings": {"search_path": schema}})
         async with store:
-            return await run(store, pods, readings)
+            return await run(store, pods, readings, slice_)
     finally:
         conn = await asyncpg.connect(PG_DSN)
         await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -101,12 +106,17 @@ def main() -> None:
     parser.add_argument("--pods", type=int, default=5000)
     parser.add_argument("--readings", type=int, default=48, help="15 s apart (48 = 12 minutes)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--slice", type=int, default=0, help="write each reading N samples at a time (serve's sink: 250)"
+    )
     args = parser.parse_args()
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     span = timedelta(seconds=15 * args.readings)
-    print(f"{args.pods} samples per reading, {args.readings} readings ({span})")
+    sliced = f", written {args.slice} at a time" if args.slice else ""
+    print(f"{args.pods} samples per reading{sliced}, {args.readings} readings ({span})")
     for name in backends:
-        figures = asyncio.run((sqlite if name == "sqlite" else postgresql)(args.pods, args.readings))
+        backend = sqlite if name == "sqlite" else postgresql
+        figures = asyncio.run(backend(args.pods, args.readings, args.slice))
         shown = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in figures.items())
         print(f"{name:10} {shown}")
 
