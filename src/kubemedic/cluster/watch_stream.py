@@ -51,10 +51,45 @@ async def watch_stream(
         if response.is_error:
             await response.aread()
             generic.raise_for_status(response)  # type: ignore[no-untyped-call]
-        async for line in response.aiter_lines():
-            if not line.strip():
-                continue
-            doc = orjson.loads(line)
-            yield RawWatchEvent(str(doc.get("type", "")), doc.get("object") or {})
+        lines = Lines()
+        async for chunk in response.aiter_bytes():
+            for line in lines.feed(chunk):
+                yield _event(line)
+        for line in lines.end():
+            yield _event(line)
     finally:
         await response.aclose()
+
+
+def _event(line: bytes) -> RawWatchEvent:
+    doc = orjson.loads(line)
+    return RawWatchEvent(str(doc.get("type", "")), doc.get("object") or {})
+
+
+class Lines:
+    """Newline-delimited byte chunks to the non-blank lines they hold, whatever the chunking (an object
+    may span many chunks, a chunk may hold many objects). Plain calls rather than a second async
+    generator: one less frame to resume per event."""
+
+    def __init__(self) -> None:
+        self._partial: list[bytes] = []  # pieces of a line not ended yet, joined once its newline comes
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        if b"\n" not in chunk:
+            if chunk:
+                self._partial.append(chunk)
+            return []
+        if self._partial:
+            self._partial.append(chunk)
+            chunk = b"".join(self._partial)
+            self._partial.clear()
+        *lines, rest = chunk.split(b"\n")
+        if rest:
+            self._partial.append(rest)
+        return [line for line in lines if line.strip()]
+
+    def end(self) -> list[bytes]:
+        """What is left when the stream ends: a last line without its newline is still a line."""
+        line = b"".join(self._partial)
+        self._partial.clear()
+        return [line] if line.strip() else []
