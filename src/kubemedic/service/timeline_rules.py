@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubemedic.state.objects import as_list, as_map, dig
+from kubemedic.state.objects import EMPTY, as_list, as_map
 
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 PRESSURES = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
@@ -29,6 +29,25 @@ QUIET_KINDS = frozenset({"Event", "Endpoints"})  # no created/deleted notes: the
 QUIET_WAITING = frozenset({"", "ContainerCreating", "PodInitializing"})
 # kubelet alternates these two while it backs off; one note per episode is enough
 SAME_WAITING = {"ErrImagePull": "ImagePullBackOff"}
+
+
+# These run for every watched change (every container of every pod change): the common cases - a
+# dict, a missing key - come first, before the isinstance(Mapping) check, which costs more than the rest.
+
+
+def _map(value: object) -> Mapping[str, Any]:
+    if type(value) is dict:
+        return value
+    return EMPTY if value is None else as_map(value)
+
+
+def _dig(data: object, *path: str) -> Any:
+    """state.objects.dig, with the same answers, for this hot path."""
+    for key in path:
+        if type(data) is not dict and not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +138,7 @@ class Rules:
     def _secret_digest(self, raw: Mapping[str, Any]) -> DataDigest:
         h = hashlib.blake2b(key=self._secret_key, digest_size=16)
         for field in ("data", "stringData"):
-            for key, value in sorted(as_map(raw.get(field)).items()):
+            for key, value in sorted(_map(raw.get(field)).items()):
                 h.update(f"{field}\0{key}\0{value}\0".encode())
         return DataDigest((("*", h.hexdigest()),))
 
@@ -137,7 +156,7 @@ def notes_for(
     `synthesized` marks a deletion inferred from a relist rather than seen on the watch."""
     if kind == "Event":
         return _event_notes(change_type, raw, before, after)
-    meta = as_map(raw.get("metadata"))
+    meta = _map(raw.get("metadata"))
     ns, name = str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
     def note(type_: str, text: str, **data: Any) -> Note:
@@ -150,7 +169,7 @@ def notes_for(
     if before is None:
         if kind in QUIET_KINDS:
             return []
-        where = dig(raw, "spec", "nodeName") if kind == "Pod" else None
+        where = _dig(raw, "spec", "nodeName") if kind == "Pod" else None
         return [note("created", f"{kind} created" + (f" on node {where}" if where else ""))]
     if isinstance(before, PodDigest) and isinstance(after, PodDigest):
         return [note(t, text, **data) for t, text, data in _pod_changes(raw, before, after)]
@@ -169,7 +188,7 @@ def notes_for(
 
 
 def _event_count(raw: Mapping[str, Any]) -> int:
-    value = dig(raw, "series", "count") or raw.get("count") or raw.get("deprecatedCount") or 1
+    value = _dig(raw, "series", "count") or raw.get("count") or raw.get("deprecatedCount") or 1
     return int(value) if isinstance(value, int) else 1
 
 
@@ -184,12 +203,12 @@ def _event_notes(
     repeat = isinstance(before, EventDigest) and before.message == after.message
     if repeat and (type_ == "Normal" or (isinstance(before, EventDigest) and before.count >= after.count)):
         return []
-    about = as_map(raw.get("involvedObject") or raw.get("regarding"))
+    about = _map(raw.get("involvedObject") or raw.get("regarding"))
     if not about.get("kind") or not about.get("name"):
         return []
     reason = str(raw.get("reason") or "")
     text = f"{type_} {reason}: {after.message}" + (f" (x{after.count})" if after.count > 1 else "")
-    source = str(dig(raw, "source", "component") or raw.get("reportingComponent") or "")
+    source = str(_dig(raw, "source", "component") or raw.get("reportingComponent") or "")
     data = {"reason": reason, "event_type": type_, "count": after.count, "source": source}
     return [
         Note(str(about["kind"]), str(about.get("namespace") or ""), str(about["name"]), "event", text, data)
@@ -200,36 +219,38 @@ def _event_notes(
 
 
 def _statuses(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    status = as_map(raw.get("status"))
+    status = _map(raw.get("status"))
     return [
-        as_map(s)
+        _map(s)
         for s in (*as_list(status.get("initContainerStatuses")), *as_list(status.get("containerStatuses")))
     ]
 
 
 def _waiting_reason(status: Mapping[str, Any]) -> str:
-    return str(dig(status, "state", "waiting", "reason") or "")
+    return str(_map(_map(status.get("state")).get("waiting")).get("reason") or "")
 
 
 def _pod_digest(raw: Mapping[str, Any], before: PodDigest | None) -> PodDigest:
-    reported = {c.name: c.waiting for c in before.containers} if before else {}
+    status = _map(raw.get("status"))
+    reported: dict[str, str] | None = None
     containers = []
-    for s in _statuses(raw):
-        name = str(s.get("name") or "")
-        waiting = SAME_WAITING.get(_waiting_reason(s), _waiting_reason(s))
-        containers.append(
-            ContainerDigest(
-                name,
-                bool(s.get("ready")),
-                int(s.get("restartCount") or 0),
-                waiting if waiting not in QUIET_WAITING else reported.get(name, ""),
+    for field in ("initContainerStatuses", "containerStatuses"):
+        for item in as_list(status.get(field)):
+            s = _map(item)
+            name = str(s.get("name") or "")
+            reason = _waiting_reason(s)
+            waiting = SAME_WAITING.get(reason, reason)
+            if waiting in QUIET_WAITING:  # keep what we last reported (so flapping is quiet)
+                if reported is None:
+                    reported = {c.name: c.waiting for c in before.containers} if before else {}
+                waiting = reported.get(name, "")
+            containers.append(
+                ContainerDigest(name, bool(s.get("ready")), int(s.get("restartCount") or 0), waiting)
             )
-        )
-    meta = as_map(raw.get("metadata"))
     return PodDigest(
-        str(dig(raw, "status", "phase") or ""),
-        str(dig(raw, "spec", "nodeName") or ""),
-        meta.get("deletionTimestamp") is not None,
+        str(status.get("phase") or ""),
+        str(_map(raw.get("spec")).get("nodeName") or ""),
+        _map(raw.get("metadata")).get("deletionTimestamp") is not None,
         tuple(containers),
     )
 
@@ -242,7 +263,7 @@ def _pod_changes(raw: Mapping[str, Any], before: PodDigest, after: PodDigest) ->
     if after.node and after.node != before.node:
         out.append(("status", f"scheduled to node {after.node}", {"node": after.node}))
     if after.phase != before.phase:
-        reason = str(dig(raw, "status", "reason") or "")
+        reason = str(_map(raw.get("status")).get("reason") or "")
         detail = f" ({reason})" if reason else ""
         if after.phase == "Failed" and not reason:
             detail = _termination_detail(raw)
@@ -250,12 +271,16 @@ def _pod_changes(raw: Mapping[str, Any], before: PodDigest, after: PodDigest) ->
         out.append(("status", text, {"from": before.phase, "to": after.phase}))
     if after.terminating and not before.terminating:
         out.append(("status", "terminating", {}))
+    if after.containers == before.containers:
+        return out
     by_name = {c.name: c for c in before.containers}
-    statuses = {str(s.get("name") or ""): s for s in _statuses(raw)}
+    statuses: dict[str, Mapping[str, Any]] | None = None  # read only for a container that changed
     for c in after.containers:
         old = by_name.get(c.name)
-        if old is None:
+        if old is None or old == c:  # an equal digest says nothing new (no restart, readiness or wait)
             continue
+        if statuses is None:
+            statuses = {str(s.get("name") or ""): s for s in _statuses(raw)}
         status = statuses.get(c.name, {})
         if c.restarts > old.restarts:
             out.append(_restart(c, status))
@@ -266,14 +291,14 @@ def _pod_changes(raw: Mapping[str, Any], before: PodDigest, after: PodDigest) ->
             out.append(("status", text + (f" ({why})" if why and not c.ready else ""), {"container": c.name}))
         now_waiting = _waiting_reason(status)
         if c.waiting and c.waiting != old.waiting and now_waiting not in QUIET_WAITING:
-            message = str(dig(status, "state", "waiting", "message") or "")
+            message = str(_map(_map(status.get("state")).get("waiting")).get("message") or "")
             text = f"container {c.name} waiting: {now_waiting}" + (f": {message}" if message else "")
             out.append(("status", text, {"container": c.name, "reason": now_waiting}))
     return out
 
 
 def _restart(c: ContainerDigest, status: Mapping[str, Any]) -> Line:
-    last = as_map(dig(status, "lastState", "terminated"))
+    last = _map(_dig(status, "lastState", "terminated"))
     reason = str(last.get("reason") or "")
     code = last.get("exitCode")
     detail = ""
@@ -284,9 +309,9 @@ def _restart(c: ContainerDigest, status: Mapping[str, Any]) -> Line:
 
 
 def _state_reason(status: Mapping[str, Any]) -> str:
-    state = as_map(status.get("state"))
+    state = _map(status.get("state"))
     for key in ("waiting", "terminated"):
-        reason = dig(state, key, "reason")
+        reason = _dig(state, key, "reason")
         if reason:
             return str(reason)
     return ""
@@ -294,7 +319,7 @@ def _state_reason(status: Mapping[str, Any]) -> str:
 
 def _termination_detail(raw: Mapping[str, Any]) -> str:
     for s in _statuses(raw):
-        term = as_map(dig(s, "state", "terminated"))
+        term = _map(_dig(s, "state", "terminated"))
         if term and term.get("exitCode") not in (None, 0):
             return f" ({s.get('name')}: {term.get('reason') or 'Error'}, exit {term.get('exitCode')})"
     return ""
@@ -304,9 +329,9 @@ def _termination_detail(raw: Mapping[str, Any]) -> str:
 
 
 def _workload_digest(kind: str, raw: Mapping[str, Any]) -> WorkloadDigest:
-    spec, status = as_map(raw.get("spec")), as_map(raw.get("status"))
-    containers = as_list(dig(spec, "template", "spec", "containers"))
-    images = tuple((str(as_map(c).get("name")), str(as_map(c).get("image"))) for c in containers)
+    spec, status = _map(raw.get("spec")), _map(raw.get("status"))
+    containers = as_list(_dig(spec, "template", "spec", "containers"))
+    images = tuple((str(_map(c).get("name")), str(_map(c).get("image"))) for c in containers)
     if kind == "DaemonSet":
         desired = int(status.get("desiredNumberScheduled") or 0)
         available = int(status.get("numberAvailable") or 0)
@@ -316,10 +341,10 @@ def _workload_digest(kind: str, raw: Mapping[str, Any]) -> WorkloadDigest:
         field = "readyReplicas" if kind == "StatefulSet" else "availableReplicas"
         available = int(status.get(field) or 0)
     stalled = any(
-        as_map(c).get("type") == "Progressing" and as_map(c).get("reason") == "ProgressDeadlineExceeded"
+        _map(c).get("type") == "Progressing" and _map(c).get("reason") == "ProgressDeadlineExceeded"
         for c in as_list(status.get("conditions"))
     )
-    generation = int(as_map(raw.get("metadata")).get("generation") or 0)
+    generation = int(_map(raw.get("metadata")).get("generation") or 0)
     return WorkloadDigest(generation, images, desired, available, stalled)
 
 
@@ -351,14 +376,14 @@ def _workload_changes(kind: str, before: WorkloadDigest, after: WorkloadDigest) 
 
 
 def _conditions(raw: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {str(as_map(c).get("type")): as_map(c) for c in as_list(dig(raw, "status", "conditions"))}
+    return {str(_map(c).get("type")): _map(c) for c in as_list(_dig(raw, "status", "conditions"))}
 
 
 def _node_digest(raw: Mapping[str, Any]) -> NodeDigest:
     conds = _conditions(raw)
     ready = str(conds.get("Ready", {}).get("status") or "Unknown")
     pressures = frozenset(p for p in PRESSURES if conds.get(p, {}).get("status") == "True")
-    return NodeDigest(ready, pressures, bool(dig(raw, "spec", "unschedulable")))
+    return NodeDigest(ready, pressures, bool(_dig(raw, "spec", "unschedulable")))
 
 
 def _node_changes(raw: Mapping[str, Any], before: NodeDigest, after: NodeDigest) -> list[Line]:
@@ -387,7 +412,7 @@ def _node_changes(raw: Mapping[str, Any], before: NodeDigest, after: NodeDigest)
 def _configmap_digest(raw: Mapping[str, Any]) -> DataDigest:
     keys = []
     for field in ("data", "binaryData"):
-        for key, value in as_map(raw.get(field)).items():
+        for key, value in _map(raw.get(field)).items():
             keys.append((str(key), hashlib.blake2b(str(value).encode(), digest_size=8).hexdigest()))
     return DataDigest(tuple(sorted(keys)))
 

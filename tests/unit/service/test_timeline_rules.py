@@ -288,3 +288,26 @@ def test_entries_carry_the_clock_time() -> None:
     rec = TimelineRecorder(FakeStore(), clock=lambda: later)  # type: ignore[arg-type]
     rec.observe("prod", Change("ADDED", "Pod", pod("x")))
     assert rec.buffered()[0].at == later
+
+
+def test_only_the_containers_that_changed_are_described() -> None:
+    """Several containers (init ones too): each note names the container that changed, with its own
+    state; containers whose digest did not change add nothing."""
+    migrate = cstatus("migrate", ready=False, state=terminated("Completed", 0))
+    app, sidecar = cstatus("app", restarts=1), cstatus("sidecar", restarts=4)
+    rec = seeded(pod("api-1", "shop", init_statuses=[migrate], statuses=[app, sidecar]))
+    sidecar_down = cstatus(
+        "sidecar", ready=False, restarts=4, state=waiting("CrashLoopBackOff", "back-off 20s")
+    )
+    assert feed(rec, pod("api-1", "shop", init_statuses=[migrate], statuses=[app, sidecar_down])) == [
+        ("status", "container sidecar not ready (CrashLoopBackOff)"),
+        ("status", "container sidecar waiting: CrashLoopBackOff: back-off 20s"),
+    ]
+    app_again = cstatus("app", restarts=2, last_state=terminated("OOMKilled", 137))
+    migrate_again = cstatus("migrate", ready=False, restarts=1, state=terminated("Error", 3))
+    changed = pod("api-1", "shop", init_statuses=[migrate_again], statuses=[app_again, sidecar_down])
+    assert feed(rec, changed) == [
+        ("restart", "container migrate restarted (restart #1)"),
+        ("restart", "container app restarted (restart #2): last exit OOMKilled (code 137)"),
+    ]
+    assert feed(rec, changed) == [], "the same again is no news"
