@@ -36,6 +36,8 @@ from kubemedic.store.series import SeriesStore
 from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
 from kubemedic.store.urls import parse_url
 
+_TIMELINE = TimelineRow.__table__  # timeline reads select plain rows: no ORM objects to build
+
 
 class Store:
     """`async with Store.open(url) as store: ...` - owns its engine; migrations run on open."""
@@ -51,6 +53,9 @@ class Store:
         # scan then loads only the rows that change instead of every open row. Kept only while one
         # process writes a cluster's scans - the watcher holding the lease; see forget().
         self._open: dict[str, dict[str, tuple[Finding, datetime]]] = {}
+        # The same for open incidents: id -> the Incident as written (None: known only from its row,
+        # so compared with the row again), and its root finding (which keeps it open while held).
+        self._open_incidents: dict[str, dict[str, tuple[Incident | None, str]]] = {}
 
     @classmethod
     def open(cls, url: str, **engine_args: Any) -> Store:
@@ -91,6 +96,8 @@ class Store:
         resolved: list[str] = []
         unchanged: list[str] = []
         mirror = self._open.pop(cluster, None)  # put back below once this transaction has committed
+        incident_mirror = self._open_incidents.pop(cluster, None)
+        timeline: list[dict[str, Any]] = []  # written in one statement, not one INSERT per ORM row
         async with self._write(), self._sessions.begin() as session:
             if mirror is None:
                 rows = await self._rows_to_touch(session, cluster, list(current))
@@ -113,7 +120,7 @@ class Store:
                 if row is None:
                     session.add(_new_row(cluster, finding, now))
                     opened.append(fid)
-                    session.add(_timeline(cluster, finding, now, "finding-opened"))
+                    timeline.append(_timeline(cluster, finding, now, "finding-opened"))
                     continue
                 body = finding_body(finding)
                 if row.status == "open" and _unchanged(row, finding, body):
@@ -124,7 +131,7 @@ class Store:
                 if row.status == "resolved":
                     row.status, row.resolved_at = "open", None
                     opened.append(fid)
-                    session.add(_timeline(cluster, finding, now, "finding-opened"))
+                    timeline.append(_timeline(cluster, finding, now, "finding-opened"))
                 else:
                     updated.append(fid)
             for fid, row in rows.items():
@@ -136,7 +143,7 @@ class Store:
                         continue
                     row.status, row.resolved_at = "resolved", now
                     resolved.append(fid)
-                    session.add(_timeline(cluster, _finding_of(row), now, "finding-resolved"))
+                    timeline.append(_timeline(cluster, _finding_of(row), now, "finding-resolved"))
             for start in range(0, len(unchanged), 500):
                 await session.execute(
                     update(FindingRow)
@@ -144,7 +151,12 @@ class Store:
                     .values(last_seen=now, occurrences=FindingRow.occurrences + 1)
                     .execution_options(synchronize_session=False)
                 )
-            await self._apply_incidents(session, cluster, incidents, now, held)
+            if timeline:
+                await session.execute(insert(TimelineRow), timeline)
+            open_incidents = await self._apply_incidents(
+                session, cluster, incidents, now, held, incident_mirror
+            )
+        self._open_incidents[cluster] = open_incidents
         fresh = {fid: (finding, now) for fid, finding in current.items()}
         for fid in held:
             if mirror is not None and fid in mirror:
@@ -158,6 +170,7 @@ class Store:
         """Drop what this Store remembers of the cluster's open findings: the next scan reads them from
         the database. A monitor calls this when it starts watching (another replica may have written)."""
         self._open.pop(cluster, None)
+        self._open_incidents.pop(cluster, None)
 
     async def _rows_by_id(self, session: AsyncSession, cluster: str, ids: list[str]) -> dict[str, FindingRow]:
         rows: dict[str, FindingRow] = {}
@@ -183,15 +196,36 @@ class Store:
         incidents: Sequence[Incident],
         now: datetime,
         held: frozenset[str] | set[str] = frozenset(),
-    ) -> None:
+        mirror: dict[str, tuple[Incident | None, str]] | None = None,
+    ) -> dict[str, tuple[Incident | None, str]]:
+        """Open, refresh and resolve incidents; returns the open ones as written (the next mirror).
+
+        With `mirror` (the open incidents as this Store last wrote them) only the rows that change are
+        loaded: an incident equal to the one written is bumped without reading its row (and its JSON)."""
         current = {i.id: i for i in incidents}
-        query = select(IncidentRow).where(
-            IncidentRow.cluster == cluster,
-            or_(IncidentRow.status == "open", IncidentRow.id.in_(list(current))),
-        )
-        rows = {row.id: row for row in (await session.scalars(query)).all()}
-        seen_again: list[str] = []
+        unchanged: set[str] = set()
+        if mirror is None:
+            query = select(IncidentRow).where(
+                IncidentRow.cluster == cluster,
+                or_(IncidentRow.status == "open", IncidentRow.id.in_(list(current))),
+            )
+            rows = {row.id: row for row in (await session.scalars(query)).all()}
+        else:
+            unchanged = {iid for iid, i in current.items() if iid in mirror and mirror[iid][0] == i}
+            load = [iid for iid in current if iid not in unchanged]
+            load += [iid for iid in mirror if iid not in current]
+            rows = {}
+            for start in range(0, len(load), 500):
+                query = select(IncidentRow).where(
+                    IncidentRow.cluster == cluster, IncidentRow.id.in_(load[start : start + 500])
+                )
+                rows.update((row.id, row) for row in (await session.scalars(query)).all())
+        seen_again = list(unchanged)
+        written: dict[str, tuple[Incident | None, str]] = {}
         for iid, incident in current.items():
+            written[iid] = (incident, incident.root_cause_finding_id)
+            if iid in unchanged:
+                continue  # as written last time (the mirror says): bumped below
             row = rows.get(iid)
             if row is None:
                 row = IncidentRow(cluster=cluster, id=iid, first_seen=now)
@@ -217,8 +251,13 @@ class Store:
                 .execution_options(synchronize_session=False)
             )
         for iid, row in rows.items():
-            if iid not in current and row.status == "open" and row.root_cause_finding_id not in held:
-                row.status, row.resolved_at = "resolved", now
+            if iid not in current and row.status == "open":
+                if row.root_cause_finding_id in held:
+                    known = mirror.get(iid) if mirror is not None else None
+                    written[iid] = known or (None, row.root_cause_finding_id)  # stays open, as it is
+                else:
+                    row.status, row.resolved_at = "resolved", now
+        return written
 
     # ---- reading ------------------------------------------------------------------------------------
 
@@ -342,7 +381,7 @@ class Store:
         limit: int = 500,
     ) -> list[TimelineEntry]:
         """One object's history, oldest first, with since <= at < until (cluster None: any cluster)."""
-        query = select(TimelineRow).where(
+        query = select(_TIMELINE).where(
             TimelineRow.kind == kind,
             TimelineRow.namespace == namespace,
             TimelineRow.name == name,
@@ -368,7 +407,7 @@ class Store:
     ) -> list[TimelineEntry]:
         """The newest timeline entries across all objects (the cluster's history), newest first;
         only those of one namespace and of some types when asked."""
-        query = select(TimelineRow).order_by(TimelineRow.at.desc(), TimelineRow.seq.desc()).limit(limit)
+        query = select(_TIMELINE).order_by(TimelineRow.at.desc(), TimelineRow.seq.desc()).limit(limit)
         if namespace is not None:
             query = query.where(TimelineRow.namespace == namespace)
         if types is not None:
@@ -381,9 +420,9 @@ class Store:
             query = query.where(TimelineRow.at < until)
         return await self._timeline_entries(query)
 
-    async def _timeline_entries(self, query: Select[TimelineRow]) -> list[TimelineEntry]:
+    async def _timeline_entries(self, query: Select[Any]) -> list[TimelineEntry]:
         async with self._sessions() as session:
-            rows = (await session.scalars(query)).all()
+            rows = (await session.execute(query)).all()
         return [
             TimelineEntry(
                 r.cluster, r.kind, r.namespace, r.name, utc(r.at) or r.at, r.type, r.text, dict(r.data)
@@ -469,18 +508,18 @@ def _stored(row: FindingRow) -> StoredFinding:
     )
 
 
-def _timeline(cluster: str, f: Finding, now: datetime, type_: str) -> TimelineRow:
+def _timeline(cluster: str, f: Finding, now: datetime, type_: str) -> dict[str, Any]:
     verb = "opened" if type_ == "finding-opened" else "resolved"
-    return TimelineRow(
-        cluster=cluster,
-        kind=f.object.kind,
-        namespace=f.object.namespace,
-        name=f.object.name,
-        at=now,
-        type=type_,
-        text=f"{verb}: [{f.severity.value}] {f.title}",
-        data={"finding_id": f.id, "category": f.category},
-    )
+    return {
+        "cluster": cluster,
+        "kind": f.object.kind,
+        "namespace": f.object.namespace,
+        "name": f.object.name,
+        "at": now,
+        "type": type_,
+        "text": f"{verb}: [{f.severity.value}] {f.title}",
+        "data": {"finding_id": f.id, "category": f.category},
+    }
 
 
 def _encode_cursor(seen: datetime, fid: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from kubemedic.domain import Evidence, EvidenceSource, Finding, InputError, ObjectRef, Severity
 from kubemedic.store import Store, TimelineEntry, parse_url
-from tests.integration.store.conftest import open_store
+from tests.integration.store.conftest import incident, open_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -183,3 +184,52 @@ async def test_remembered_open_findings_write_what_changes_and_forget_rereads(st
         assert back.opened == (b.id,), "the resolved row was read again, so web reopens"
         web = await store.finding("prod", b.id)
         assert web is not None and web.status == "open" and web.occurrences == 4  # seen in 4 scans
+
+
+async def test_remembered_open_incidents_write_what_changes_and_forget_rereads(store_url: str) -> None:
+    """Open incidents are remembered like findings: one equal to what was written is only bumped, a
+    changed one is written, one whose root finding is held stays open until that finding resolves, and
+    after forget() an incident another writer resolved is read again (and reopened)."""
+    a, b = finding("api"), replace(finding("web", category="probe"), incident_id="inc-2")
+    ia, ib = incident(a), incident(b)
+    grace = timedelta(seconds=60)
+    everything_exists = lambda kind, namespace, name: True  # noqa: E731
+
+    async def by_id(store: Store) -> dict[str, Any]:
+        return {i.id: i for i in await store.incidents(cluster="prod")}
+
+    async with open_store(store_url) as store, open_store(store_url) as other:
+        await store.apply_scan("prod", [a, b], [ia, ib], T0)
+        await store.apply_scan("prod", [a, b], [ia, ib], T0 + timedelta(seconds=10))
+        seen = await by_id(store)
+        assert seen[ia.id].last_seen == T0 + timedelta(seconds=10) and seen[ia.id].first_seen == T0
+        deeper = replace(ia, root_cause="the database refuses connections")
+        await store.apply_scan("prod", [a, b], [deeper, ib], T0 + timedelta(seconds=20))
+        seen = await by_id(store)
+        assert seen[ia.id].root_cause == "the database refuses connections"
+        assert seen[ia.id].last_seen == T0 + timedelta(seconds=20) and seen[ia.id].status == "open"
+        # web is not reported for a while: its finding is held, and so is the incident rooted at it
+        for at in (30, 40):
+            await store.apply_scan(
+                "prod",
+                [a],
+                [deeper],
+                T0 + timedelta(seconds=at),
+                resolve_after=grace,
+                exists=everything_exists,
+            )
+            seen = await by_id(store)
+            assert seen[ib.id].status == "open" and seen[ib.id].last_seen == T0 + timedelta(seconds=20)
+        await store.apply_scan(
+            "prod", [a], [deeper], T0 + timedelta(seconds=200), resolve_after=grace, exists=everything_exists
+        )
+        seen = await by_id(store)
+        assert seen[ib.id].status == "resolved" and seen[ib.id].resolved_at == T0 + timedelta(seconds=200)
+        # another replica resolves the api incident while this one is not watching
+        await other.apply_scan("prod", [a], [], T0 + timedelta(seconds=210))
+        assert (await by_id(store))[ia.id].status == "resolved"
+        store.forget("prod")
+        await store.apply_scan("prod", [a], [deeper], T0 + timedelta(seconds=220))
+        seen = await by_id(store)
+        assert seen[ia.id].status == "open", "the resolved row was read again, so the incident reopens"
+        assert seen[ia.id].resolved_at is None and seen[ia.id].last_seen == T0 + timedelta(seconds=220)
