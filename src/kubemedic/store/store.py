@@ -33,6 +33,7 @@ from kubemedic.store.records import (
     TimelineEntry,
 )
 from kubemedic.store.series import SeriesStore
+from kubemedic.store.sqlite_tuning import tune
 from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
 from kubemedic.store.urls import parse_url
 
@@ -44,6 +45,7 @@ class Store:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        tune(engine)  # SQLite: write-ahead log, so readers and the writer do not wait for each other
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write = WriteGate(engine.dialect.name)
         self.api_keys = ApiKeys(self._sessions)

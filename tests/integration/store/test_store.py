@@ -233,3 +233,25 @@ async def test_remembered_open_incidents_write_what_changes_and_forget_rereads(s
         seen = await by_id(store)
         assert seen[ia.id].status == "open", "the resolved row was read again, so the incident reopens"
         assert seen[ia.id].resolved_at is None and seen[ia.id].last_seen == T0 + timedelta(seconds=220)
+
+
+async def test_on_sqlite_a_reader_in_another_connection_does_not_hold_up_a_write(tmp_path: Any) -> None:
+    """serve's API process reads while its watcher writes: with the write-ahead log, a write commits
+    while a read transaction is open (in the default journal mode it would wait for the reader)."""
+    import asyncio
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    async with Store.open(url) as writer, Store.open(url) as reader:
+        async with writer.engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        await writer.apply_scan("prod", [finding("a")], [incident(finding("a"))], T0)
+        async with reader.engine.connect() as conn:
+            await conn.execute(text("BEGIN"))
+            rows = (await conn.execute(text("SELECT count(*) FROM findings"))).scalar()
+            assert rows == 1  # the reader now holds a snapshot
+            write = writer.apply_scan("prod", [finding("a"), finding("b")], [], T0 + timedelta(seconds=5))
+            result = await asyncio.wait_for(write, timeout=3)
+            assert result.opened == (finding("b").id,)
+            assert (await conn.execute(text("SELECT count(*) FROM findings"))).scalar() == 1, "its snapshot"
+            await conn.execute(text("COMMIT"))
+        assert len((await reader.findings(cluster="prod")).items) == 2
