@@ -12,10 +12,10 @@ import base64
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import Select, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from kubemedic.domain import Finding, Incident, InputError, Severity
@@ -97,6 +97,7 @@ class Store:
         updated: list[str] = []
         resolved: list[str] = []
         unchanged: list[str] = []
+        rewritten: list[Finding] = []  # open findings whose content changed since this Store wrote them
         mirror = self._open.pop(cluster, None)  # put back below once this transaction has committed
         incident_mirror = self._open_incidents.pop(cluster, None)
         timeline: list[dict[str, Any]] = []  # written in one statement, not one INSERT per ORM row
@@ -106,18 +107,22 @@ class Store:
             else:  # only rows that change: new, different from what we wrote, or not reported now
                 for fid, finding in current.items():
                     known = mirror.get(fid)
-                    if known is not None and known[0] == finding:
+                    if known is None:
+                        continue
+                    if known[0] != finding:  # open (we wrote it so) with new content: no need to read it
+                        rewritten.append(finding)
+                    else:
                         unchanged.append(fid)
-                        updated.append(fid)
+                    updated.append(fid)
                 rows = await self._rows_by_id(
                     session,
                     cluster,
-                    [fid for fid in current if fid not in mirror or mirror[fid][0] != current[fid]]
+                    [fid for fid in current if fid not in mirror]
                     + [fid for fid in mirror if fid not in current],
                 )
             for fid, finding in current.items():
-                if mirror is not None and fid not in rows and fid in mirror and mirror[fid][0] == finding:
-                    continue  # unchanged (counted above)
+                if mirror is not None and fid not in rows and fid in mirror:
+                    continue  # unchanged or rewritten (counted above)
                 row = rows.get(fid)
                 if row is None:
                     session.add(_new_row(cluster, finding, now))
@@ -152,6 +157,10 @@ class Store:
                     .where(FindingRow.cluster == cluster, FindingRow.id.in_(unchanged[start : start + 500]))
                     .values(last_seen=now, occurrences=FindingRow.occurrences + 1)
                     .execution_options(synchronize_session=False)
+                )
+            if rewritten:  # one executemany, no rows loaded (a busy cluster's counts change every time)
+                await session.execute(
+                    _REWRITE, [_rewrite_params(cluster, finding, now) for finding in rewritten]
                 )
             if timeline:
                 await session.execute(insert(TimelineRow), timeline)
@@ -468,6 +477,48 @@ def _refresh(row: FindingRow, f: Finding, now: datetime, body: dict[str, Any]) -
     row.title, row.body, row.incident_id = f.title, body, f.incident_id
     row.last_seen = now
     row.occurrences = (row.occurrences or 0) + 1
+
+
+_FINDINGS_TABLE = cast(Table, FindingRow.__table__)
+_FINDINGS = _FINDINGS_TABLE.c
+# An open finding rewritten in place: what _refresh sets, as one statement for many rows.
+_REWRITE = (
+    update(_FINDINGS_TABLE)
+    .where(_FINDINGS.cluster == bindparam("w_cluster"), _FINDINGS.id == bindparam("w_id"))
+    .values(
+        kind=bindparam("w_kind"),
+        namespace=bindparam("w_namespace"),
+        name=bindparam("w_name"),
+        uid=bindparam("w_uid"),
+        severity=bindparam("w_severity"),
+        severity_rank=bindparam("w_rank"),
+        category=bindparam("w_category"),
+        title=bindparam("w_title"),
+        body=bindparam("w_body", type_=_FINDINGS.body.type),
+        incident_id=bindparam("w_incident"),
+        last_seen=bindparam("w_now", type_=_FINDINGS.last_seen.type),
+        occurrences=_FINDINGS.occurrences + 1,
+    )
+)
+
+
+def _rewrite_params(cluster: str, f: Finding, now: datetime) -> dict[str, Any]:
+    ref = f.object
+    return {
+        "w_cluster": cluster,
+        "w_id": f.id,
+        "w_kind": ref.kind,
+        "w_namespace": ref.namespace,
+        "w_name": ref.name,
+        "w_uid": ref.uid,
+        "w_severity": f.severity.value,
+        "w_rank": f.severity.rank,
+        "w_category": f.category,
+        "w_title": f.title,
+        "w_body": finding_body(f),
+        "w_incident": f.incident_id,
+        "w_now": now,
+    }
 
 
 def _unchanged(row: FindingRow, f: Finding, body: dict[str, Any]) -> bool:

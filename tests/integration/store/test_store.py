@@ -177,6 +177,9 @@ async def test_remembered_open_findings_write_what_changes_and_forget_rereads(st
         assert changed.opened == () and sorted(changed.updated) == sorted([a.id, b.id])
         stored = await store.finding("prod", a.id)
         assert stored is not None and stored.finding == worse and stored.occurrences == 3
+        assert stored.status == "open" and stored.last_seen == T0 + timedelta(minutes=2)
+        critical = await store.findings(cluster="prod", severity_at_least=Severity.CRITICAL)
+        assert [s.finding.id for s in critical.items] == [a.id], "its severity columns were rewritten too"
         # another replica resolves web while this one is not watching
         await other.apply_scan("prod", [worse], [], T0 + timedelta(minutes=3))
         store.forget("prod")
