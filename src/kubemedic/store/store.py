@@ -215,6 +215,7 @@ class Store:
         loaded: an incident equal to the one written is bumped without reading its row (and its JSON)."""
         current = {i.id: i for i in incidents}
         unchanged: set[str] = set()
+        rewritten: list[Incident] = []
         if mirror is None:
             query = select(IncidentRow).where(
                 IncidentRow.cluster == cluster,
@@ -223,7 +224,11 @@ class Store:
             rows = {row.id: row for row in (await session.scalars(query)).all()}
         else:
             unchanged = {iid for iid, i in current.items() if iid in mirror and mirror[iid][0] == i}
-            load = [iid for iid in current if iid not in unchanged]
+            # open (as written by this Store) with new content: rewritten below without reading it
+            rewritten = [
+                i for iid, i in current.items() if iid not in unchanged and (mirror.get(iid) or (None,))[0]
+            ]
+            load = [iid for iid in current if iid not in unchanged and not (mirror.get(iid) or (None,))[0]]
             load += [iid for iid in mirror if iid not in current]
             rows = {}
             for start in range(0, len(load), 500):
@@ -233,10 +238,15 @@ class Store:
                 rows.update((row.id, row) for row in (await session.scalars(query)).all())
         seen_again = list(unchanged)
         written: dict[str, tuple[Incident | None, str]] = {}
+        if rewritten:
+            await session.execute(
+                _REWRITE_INCIDENT, [_incident_params(cluster, incident, now) for incident in rewritten]
+            )
+        skip = unchanged | {i.id for i in rewritten}
         for iid, incident in current.items():
             written[iid] = (incident, incident.root_cause_finding_id)
-            if iid in unchanged:
-                continue  # as written last time (the mirror says): bumped below
+            if iid in skip:
+                continue  # as written last time (bumped below), or rewritten above
             row = rows.get(iid)
             if row is None:
                 row = IncidentRow(cluster=cluster, id=iid, first_seen=now)
@@ -500,6 +510,36 @@ _REWRITE = (
         occurrences=_FINDINGS.occurrences + 1,
     )
 )
+
+
+_INCIDENTS = cast(Table, IncidentRow.__table__).c
+_REWRITE_INCIDENT = (
+    update(cast(Table, IncidentRow.__table__))
+    .where(_INCIDENTS.cluster == bindparam("w_cluster"), _INCIDENTS.id == bindparam("w_id"))
+    .values(
+        title=bindparam("w_title"),
+        severity=bindparam("w_severity"),
+        root_cause=bindparam("w_root_cause"),
+        root_cause_finding_id=bindparam("w_root_id"),
+        body=bindparam("w_body", type_=_INCIDENTS.body.type),
+        status="open",
+        last_seen=bindparam("w_now", type_=_INCIDENTS.last_seen.type),
+        resolved_at=None,
+    )
+)
+
+
+def _incident_params(cluster: str, incident: Incident, now: datetime) -> dict[str, Any]:
+    return {
+        "w_cluster": cluster,
+        "w_id": incident.id,
+        "w_title": incident.title,
+        "w_severity": incident.severity.value,
+        "w_root_cause": incident.root_cause,
+        "w_root_id": incident.root_cause_finding_id,
+        "w_body": incident_body(incident),
+        "w_now": now,
+    }
 
 
 def _rewrite_params(cluster: str, f: Finding, now: datetime) -> dict[str, Any]:
