@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from kubemedic.service.gc_schedule import CollectorSchedule
+from kubemedic.service.waiting import woken
 from kubemedic.state import ClusterState, KubeObject
 from kubemedic.state.cluster_state import make_view
 from kubemedic.state.evolve import evolve
@@ -92,14 +93,7 @@ class ClusterMirror:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Build states after changes until `stop` is set."""
-        while not stop.is_set():
-            waiter = asyncio.create_task(self._dirty.wait())
-            stopper = asyncio.create_task(stop.wait())
-            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
-            if stop.is_set():
-                return
+        while await woken(self._dirty, stop):
             await asyncio.sleep(max(0.0, self.debounce_s - (time.monotonic() - self._first_change)))
             await self.build()
 

@@ -38,6 +38,7 @@ from kubemedic.service.logs_cache import LogsCache
 from kubemedic.service.metrics_watch import MetricsWatch, Sink
 from kubemedic.service.models import ScanReport
 from kubemedic.service.scan import scan_state
+from kubemedic.service.waiting import woken
 from kubemedic.state import ClusterState, KubeObject
 from kubemedic.state.cluster_state import LogKey, make_view
 from kubemedic.state.evolve import evolve
@@ -169,12 +170,7 @@ class ClusterMonitor:
                 )
             while not stop.is_set():
                 await self._analyze(client)
-                waiter = asyncio.create_task(self._dirty.wait())
-                stopper = asyncio.create_task(stop.wait())
-                await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-                waiter.cancel()
-                stopper.cancel()
-                if stop.is_set():
+                if not await woken(self._dirty, stop):
                     break
                 # Fold a burst of changes into one analysis - counting from the burst's first change,
                 # so changes that piled up during a long analysis are not held back any longer.
