@@ -9,7 +9,7 @@ keeps all of it.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, cast
@@ -159,8 +159,11 @@ class Store:
                     .execution_options(synchronize_session=False)
                 )
             if rewritten:  # one executemany, no rows loaded (a busy cluster's counts change every time)
+                columns = [(f.id, _finding_columns(f, finding_body(f))) for f in rewritten]
+                occurrences = _FINDINGS_TABLE.c.occurrences + 1
                 await session.execute(
-                    _REWRITE, [_rewrite_params(cluster, finding, now) for finding in rewritten]
+                    _bulk_rewrite(_FINDINGS_TABLE, columns[0][1], occurrences=occurrences),
+                    [_rewrite_params(cluster, fid, now, cols) for fid, cols in columns],
                 )
             if timeline:
                 await session.execute(insert(TimelineRow), timeline)
@@ -239,8 +242,10 @@ class Store:
         seen_again = list(unchanged)
         written: dict[str, tuple[Incident | None, str]] = {}
         if rewritten:
+            changed = [(i.id, _incident_columns(i)) for i in rewritten]
             await session.execute(
-                _REWRITE_INCIDENT, [_incident_params(cluster, incident, now) for incident in rewritten]
+                _bulk_rewrite(_INCIDENTS_TABLE, changed[0][1], status="open", resolved_at=None),
+                [_rewrite_params(cluster, iid, now, cols) for iid, cols in changed],
             )
         skip = unchanged | {i.id for i in rewritten}
         for iid, incident in current.items():
@@ -251,18 +256,12 @@ class Store:
             if row is None:
                 row = IncidentRow(cluster=cluster, id=iid, first_seen=now)
                 session.add(row)
-            body = incident_body(incident)
-            fields = (incident.title, incident.severity.value, incident.root_cause)
-            if (
-                row.status == "open"
-                and (row.title, row.severity, row.root_cause) == fields
-                and row.root_cause_finding_id == incident.root_cause_finding_id
-                and row.body == body
-            ):
+            columns = _incident_columns(incident)
+            if row.status == "open" and all(getattr(row, k) == v for k, v in columns.items()):
                 seen_again.append(iid)  # bumped below in one statement
                 continue
-            row.title, row.severity, row.root_cause = fields
-            row.root_cause_finding_id, row.body = incident.root_cause_finding_id, body
+            for column, value in columns.items():
+                setattr(row, column, value)
             row.status, row.last_seen, row.resolved_at = "open", now, None
         for start in range(0, len(seen_again), 500):
             await session.execute(
@@ -480,98 +479,63 @@ def _new_row(cluster: str, f: Finding, now: datetime) -> FindingRow:
     return row
 
 
-def _refresh(row: FindingRow, f: Finding, now: datetime, body: dict[str, Any]) -> None:
+def _finding_columns(f: Finding, body: dict[str, Any]) -> dict[str, Any]:
+    """What a finding's row holds of it (besides its times, count and status)."""
     ref = f.object
-    row.kind, row.namespace, row.name, row.uid = ref.kind, ref.namespace, ref.name, ref.uid
-    row.severity, row.severity_rank, row.category = f.severity.value, f.severity.rank, f.category
-    row.title, row.body, row.incident_id = f.title, body, f.incident_id
+    return {
+        "kind": ref.kind,
+        "namespace": ref.namespace,
+        "name": ref.name,
+        "uid": ref.uid,
+        "severity": f.severity.value,
+        "severity_rank": f.severity.rank,
+        "category": f.category,
+        "title": f.title,
+        "body": body,
+        "incident_id": f.incident_id,
+    }
+
+
+def _incident_columns(incident: Incident) -> dict[str, Any]:
+    """What an incident's row holds of it (besides its times and status)."""
+    return {
+        "title": incident.title,
+        "severity": incident.severity.value,
+        "root_cause": incident.root_cause,
+        "root_cause_finding_id": incident.root_cause_finding_id,
+        "body": incident_body(incident),
+    }
+
+
+def _refresh(row: FindingRow, f: Finding, now: datetime, body: dict[str, Any]) -> None:
+    for column, value in _finding_columns(f, body).items():
+        setattr(row, column, value)
     row.last_seen = now
     row.occurrences = (row.occurrences or 0) + 1
 
 
+def _bulk_rewrite(table: Table, columns: Iterable[str], **also: Any) -> Any:
+    """UPDATE one row per parameter set (by cluster and id): `columns` from `w_<column>`, and `also`."""
+    c = table.c
+    values: dict[str, Any] = {col: bindparam(f"w_{col}", type_=c[col].type) for col in columns}
+    return (
+        update(table)
+        .where(c.cluster == bindparam("w_cluster"), c.id == bindparam("w_id"))
+        .values(**values, last_seen=bindparam("w_now", type_=c.last_seen.type), **also)
+    )
+
+
+def _rewrite_params(cluster: str, fid: str, now: datetime, columns: dict[str, Any]) -> dict[str, Any]:
+    return {"w_cluster": cluster, "w_id": fid, "w_now": now, **{f"w_{k}": v for k, v in columns.items()}}
+
+
 _FINDINGS_TABLE = cast(Table, FindingRow.__table__)
-_FINDINGS = _FINDINGS_TABLE.c
-# An open finding rewritten in place: what _refresh sets, as one statement for many rows.
-_REWRITE = (
-    update(_FINDINGS_TABLE)
-    .where(_FINDINGS.cluster == bindparam("w_cluster"), _FINDINGS.id == bindparam("w_id"))
-    .values(
-        kind=bindparam("w_kind"),
-        namespace=bindparam("w_namespace"),
-        name=bindparam("w_name"),
-        uid=bindparam("w_uid"),
-        severity=bindparam("w_severity"),
-        severity_rank=bindparam("w_rank"),
-        category=bindparam("w_category"),
-        title=bindparam("w_title"),
-        body=bindparam("w_body", type_=_FINDINGS.body.type),
-        incident_id=bindparam("w_incident"),
-        last_seen=bindparam("w_now", type_=_FINDINGS.last_seen.type),
-        occurrences=_FINDINGS.occurrences + 1,
-    )
-)
-
-
-_INCIDENTS = cast(Table, IncidentRow.__table__).c
-_REWRITE_INCIDENT = (
-    update(cast(Table, IncidentRow.__table__))
-    .where(_INCIDENTS.cluster == bindparam("w_cluster"), _INCIDENTS.id == bindparam("w_id"))
-    .values(
-        title=bindparam("w_title"),
-        severity=bindparam("w_severity"),
-        root_cause=bindparam("w_root_cause"),
-        root_cause_finding_id=bindparam("w_root_id"),
-        body=bindparam("w_body", type_=_INCIDENTS.body.type),
-        status="open",
-        last_seen=bindparam("w_now", type_=_INCIDENTS.last_seen.type),
-        resolved_at=None,
-    )
-)
-
-
-def _incident_params(cluster: str, incident: Incident, now: datetime) -> dict[str, Any]:
-    return {
-        "w_cluster": cluster,
-        "w_id": incident.id,
-        "w_title": incident.title,
-        "w_severity": incident.severity.value,
-        "w_root_cause": incident.root_cause,
-        "w_root_id": incident.root_cause_finding_id,
-        "w_body": incident_body(incident),
-        "w_now": now,
-    }
-
-
-def _rewrite_params(cluster: str, f: Finding, now: datetime) -> dict[str, Any]:
-    ref = f.object
-    return {
-        "w_cluster": cluster,
-        "w_id": f.id,
-        "w_kind": ref.kind,
-        "w_namespace": ref.namespace,
-        "w_name": ref.name,
-        "w_uid": ref.uid,
-        "w_severity": f.severity.value,
-        "w_rank": f.severity.rank,
-        "w_category": f.category,
-        "w_title": f.title,
-        "w_body": finding_body(f),
-        "w_incident": f.incident_id,
-        "w_now": now,
-    }
+_INCIDENTS_TABLE = cast(Table, IncidentRow.__table__)
 
 
 def _unchanged(row: FindingRow, f: Finding, body: dict[str, Any]) -> bool:
     """Only last_seen and occurrences would change (the common case from one analysis to the next)."""
-    ref = f.object
-    return (
-        row.title == f.title
-        and row.severity == f.severity.value
-        and row.category == f.category
-        and row.incident_id == f.incident_id
-        and (row.kind, row.namespace, row.name, row.uid) == (ref.kind, ref.namespace, ref.name, ref.uid)
-        and row.body == body
-    )
+    return all(getattr(row, column) == value for column, value in _finding_columns(f, body).items())
 
 
 def _finding_of(row: FindingRow) -> Finding:
