@@ -79,7 +79,7 @@ class WatcherStatus:
 
 
 def change_line(change: Change) -> bytes:
-    raw = strip_secret(dict(change.object)) if change.kind == "Secret" else change.object
+    raw = strip_secret(change.object) if change.kind == "Secret" else change.object
     return orjson.dumps({"t": "change", "kind": change.kind, "type": change.type, "object": raw}) + b"\n"
 
 

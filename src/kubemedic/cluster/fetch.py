@@ -40,16 +40,23 @@ class Fetched:
     problems: tuple[AccessProblem, ...]
 
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
 def strip_secret(obj: dict[str, Any]) -> dict[str, Any]:
-    """Keep a Secret's key names, never its values."""
+    """A copy of a Secret with its key names and never its values (nor kubectl's last-applied copy of
+    them). The object given is left as it is: a watch's copy may be read elsewhere at the same time."""
+    out = dict(obj)
     for field in ("data", "stringData"):
-        values = obj.get(field)
+        values = out.get(field)
         if isinstance(values, Mapping):
-            obj[field] = dict.fromkeys(values, "")
-    annotations = (obj.get("metadata") or {}).get("annotations")
-    if isinstance(annotations, dict):
-        annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
-    return obj
+            out[field] = dict.fromkeys(values, "")
+    meta = out.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    if isinstance(meta, dict) and isinstance(annotations, dict) and LAST_APPLIED in annotations:
+        kept = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+        out["metadata"] = {**meta, "annotations": kept}
+    return out
 
 
 async def fetch_objects(

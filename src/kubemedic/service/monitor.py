@@ -244,7 +244,7 @@ class ClusterMonitor:
                 if hit is not None and hit[0] is raw:
                     view = hit[1]
                 else:
-                    view = make_view(strip_secret(dict(raw)) if secret else raw, kind, self.cluster)
+                    view = make_view(strip_secret(raw) if secret else raw, kind, self.cluster)
                 fresh[id(raw)] = (raw, view)
                 out.append(view)
         self._views = fresh
@@ -269,7 +269,7 @@ class ClusterMonitor:
                 built = ClusterState(self.views(live), now=now, cluster=self.cluster)
             else:
                 changed = [
-                    make_view(strip_secret(dict(raw)) if key[0] == "Secret" else raw, key[0], self.cluster)
+                    make_view(strip_secret(raw) if key[0] == "Secret" else raw, key[0], self.cluster)
                     for key, raw in delta.items()
                     if raw is not None
                 ]

@@ -22,6 +22,16 @@ def test_a_secret_crosses_with_its_key_names_only() -> None:
     assert raw["data"] == {"password": "aHVudGVyMg=="}, "the watcher's own copy is not edited"
 
 
+def test_kubectls_last_applied_copy_is_dropped_from_the_message_only() -> None:
+    applied = '{"data": {"password": "aHVudGVyMg=="}}'
+    annotations = {"kubectl.kubernetes.io/last-applied-configuration": applied, "team": "db"}
+    raw = {"metadata": {"name": "db", "annotations": annotations}, "data": {"password": "aHVudGVyMg=="}}
+    line = change_line(Change("ADDED", "Secret", raw))
+    assert b"aHVudGVyMg==" not in line
+    assert orjson.loads(line)["object"]["metadata"]["annotations"] == {"team": "db"}
+    assert "kubectl.kubernetes.io/last-applied-configuration" in raw["metadata"]["annotations"], "left as is"
+
+
 def test_other_objects_cross_whole() -> None:
     raw = {"metadata": {"name": "web"}, "data": {"mode": "fast"}}
     assert orjson.loads(change_line(Change("ADDED", "ConfigMap", raw)))["object"] == raw
