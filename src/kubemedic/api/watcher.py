@@ -2,7 +2,7 @@
 
 Python runs one thread at a time per process. When the API and the analysis shared a process, every
 request waited its turn behind the analysis thread, several times per request (measured: REST p99
-420-500 ms at 300 req/s while 200 changes/s were analyzed). So serve is two processes:
+416-500 ms at 300 req/s while 200 changes/s were analyzed). So serve is two processes:
 
 - the API process (api/serve.py): HTTP, auth, streams, and a mirror of the cluster for live views;
 - this one: the cluster's lease, the watch, incremental analysis, the store's findings and incidents,

@@ -41,7 +41,8 @@ class ClusterMirror:
         self.clock = clock
         self.debounce_s = debounce_s
         # run on each new state in the worker thread, before readers see it: what every reader would
-        # otherwise compute on the event loop (a 5,000-pod status count holds it for tens of ms)
+        # otherwise compute on the event loop (the 5,000-pod status count was 8 % of the API
+        # thread's busy samples in a py-spy profile at 300 req/s under churn)
         self.prepare = prepare
         self._gc = CollectorSchedule(gc_refresh_s)  # see service/gc_schedule.py
         self.cluster = ""

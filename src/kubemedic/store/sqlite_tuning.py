@@ -2,8 +2,9 @@
 
 `serve` writes from its watcher process while its API process (and `kubemedic` commands) read. In
 SQLite's default rollback-journal mode a writer must wait for every reader to finish before it
-commits, in the busy handler's growing sleeps: under 300 API reads per second an analysis's commit
-waited up to a second (measured). Write-ahead logging lets readers and the writer go on at once, and
+commits, sleeping in the busy handler meanwhile, and under a steady stream of API reads that wait has
+no bound. Write-ahead logging lets readers and the writer go on at once (tested: a write commits while
+another connection holds a read transaction open), and
 with it `synchronous=NORMAL` syncs at checkpoints instead of at every commit: a crash of the process
 loses nothing; a power cut may lose the last commits, never the database's consistency.
 """
