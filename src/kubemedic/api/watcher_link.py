@@ -50,7 +50,6 @@ class WatcherProcess:
         self.status = WatcherStatus()
         self.running = False
         self.starts = 0
-        self.pid: int | None = None
         self._log = structlog.get_logger("kubemedic.serve").bind(replica=config.replica)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -75,7 +74,6 @@ class WatcherProcess:
         finally:
             theirs.close()
         self.starts += 1
-        self.pid = proc.pid
         self.running = True
         reader, writer = await asyncio.open_connection(sock=ours, limit=LINE_LIMIT)
         writer.write(encode_config(self.config))
