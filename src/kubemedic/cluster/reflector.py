@@ -179,33 +179,27 @@ class Reflector:
             namespace=self.namespace,
             timeout_seconds=self.watch_timeout_s,
         )
-        kind, api_version, stats, handler = self.info.kind, self.info.api_version, self.stats, self.handler
-        async for event in stream:  # per change: lookups hoisted, the handler called inline (hot path)
+        async for event in stream:
             if stop.is_set():
                 break
-            type_, raw = event.type, event.object
-            if type_ == "ERROR":
-                code = int(raw.get("code") or 500)
-                raise WatchError(code, str(raw.get("message") or "watch error"))
-            meta = raw.get("metadata") or {}
-            rv = str(meta.get("resourceVersion") or "")
+            if event.type == "ERROR":
+                code = int(event.object.get("code") or 500)
+                raise WatchError(code, str(event.object.get("message") or "watch error"))
+            rv = _rv(event.object)
             if rv:
                 self.resource_version = rv
-            if type_ == "BOOKMARK":
-                stats.bookmarks += 1
+            if event.type == "BOOKMARK":
+                self.stats.bookmarks += 1
                 continue
-            raw.setdefault("kind", kind)  # as _normalize
-            raw.setdefault("apiVersion", api_version)
-            key = (str(meta.get("namespace") or ""), str(meta.get("name") or ""))  # as _key
-            stats.events += 1
-            if type_ == "DELETED":
+            raw = self._normalize(event.object)
+            key = _key(raw)
+            self.stats.events += 1
+            if event.type == "DELETED":
                 self.store.pop(key, None)
             else:
                 self.store[key] = raw
-            result = handler(Change(type_, kind, raw))
-            if result is not None:
-                await result
-            if stats.events % YIELD_EVERY == 0:
+            await self._emit(Change(event.type, self.info.kind, raw))
+            if self.stats.events % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a burst already buffered would otherwise hold the loop
 
     async def _emit(self, change: Change) -> None:
