@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubemedic.state.objects import EMPTY, as_list, as_map
+from kubemedic.state.objects import as_list, as_map, dig
 
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 PRESSURES = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
@@ -29,25 +29,6 @@ QUIET_KINDS = frozenset({"Event", "Endpoints"})  # no created/deleted notes: the
 QUIET_WAITING = frozenset({"", "ContainerCreating", "PodInitializing"})
 # kubelet alternates these two while it backs off; one note per episode is enough
 SAME_WAITING = {"ErrImagePull": "ImagePullBackOff"}
-
-
-# These run for every watched change (every container of every pod change): the common cases - a
-# dict, a missing key - come first, before the isinstance(Mapping) check, which costs more than the rest.
-
-
-def _map(value: object) -> Mapping[str, Any]:
-    if type(value) is dict:
-        return value
-    return EMPTY if value is None else as_map(value)
-
-
-def _dig(data: object, *path: str) -> Any:
-    """state.objects.dig, with the same answers, for this hot path."""
-    for key in path:
-        if type(data) is not dict and not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +119,7 @@ class Rules:
     def _secret_digest(self, raw: Mapping[str, Any]) -> DataDigest:
         h = hashlib.blake2b(key=self._secret_key, digest_size=16)
         for field in ("data", "stringData"):
-            for key, value in sorted(_map(raw.get(field)).items()):
+            for key, value in sorted(as_map(raw.get(field)).items()):
                 h.update(f"{field}\0{key}\0{value}\0".encode())
         return DataDigest((("*", h.hexdigest()),))
 
@@ -156,7 +137,7 @@ def notes_for(
     `synthesized` marks a deletion inferred from a relist rather than seen on the watch."""
     if kind == "Event":
         return _event_notes(change_type, raw, before, after)
-    meta = _map(raw.get("metadata"))
+    meta = as_map(raw.get("metadata"))
     ns, name = str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
     def note(type_: str, text: str, **data: Any) -> Note:
@@ -169,7 +150,7 @@ def notes_for(
     if before is None:
         if kind in QUIET_KINDS:
             return []
-        where = _dig(raw, "spec", "nodeName") if kind == "Pod" else None
+        where = dig(raw, "spec", "nodeName") if kind == "Pod" else None
         return [note("created", f"{kind} created" + (f" on node {where}" if where else ""))]
     if isinstance(before, PodDigest) and isinstance(after, PodDigest):
         return [note(t, text, **data) for t, text, data in _pod_changes(raw, before, after)]
@@ -188,7 +169,7 @@ def notes_for(
 
 
 def _event_count(raw: Mapping[str, Any]) -> int:
-    value = _dig(raw, "series", "count") or raw.get("count") or raw.get("deprecatedCount") or 1
+    value = dig(raw, "series", "count") or raw.get("count") or raw.get("deprecatedCount") or 1
     return int(value) if isinstance(value, int) else 1
 
 
@@ -203,12 +184,12 @@ def _event_notes(
     repeat = isinstance(before, EventDigest) and before.message == after.message
     if repeat and (type_ == "Normal" or (isinstance(before, EventDigest) and before.count >= after.count)):
         return []
-    about = _map(raw.get("involvedObject") or raw.get("regarding"))
+    about = as_map(raw.get("involvedObject") or raw.get("regarding"))
     if not about.get("kind") or not about.get("name"):
         return []
     reason = str(raw.get("reason") or "")
     text = f"{type_} {reason}: {after.message}" + (f" (x{after.count})" if after.count > 1 else "")
-    source = str(_dig(raw, "source", "component") or raw.get("reportingComponent") or "")
+    source = str(dig(raw, "source", "component") or raw.get("reportingComponent") or "")
     data = {"reason": reason, "event_type": type_, "count": after.count, "source": source}
     return [
         Note(str(about["kind"]), str(about.get("namespace") or ""), str(about["name"]), "event", text, data)
@@ -219,24 +200,24 @@ def _event_notes(
 
 
 def _statuses(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    status = _map(raw.get("status"))
+    status = as_map(raw.get("status"))
     return [
-        _map(s)
+        as_map(s)
         for s in (*as_list(status.get("initContainerStatuses")), *as_list(status.get("containerStatuses")))
     ]
 
 
 def _waiting_reason(status: Mapping[str, Any]) -> str:
-    return str(_map(_map(status.get("state")).get("waiting")).get("reason") or "")
+    return str(as_map(as_map(status.get("state")).get("waiting")).get("reason") or "")
 
 
 def _pod_digest(raw: Mapping[str, Any], before: PodDigest | None) -> PodDigest:
-    status = _map(raw.get("status"))
+    status = as_map(raw.get("status"))
     reported: dict[str, str] | None = None
     containers = []
     for field in ("initContainerStatuses", "containerStatuses"):
         for item in as_list(status.get(field)):
-            s = _map(item)
+            s = as_map(item)
             name = str(s.get("name") or "")
             reason = _waiting_reason(s)
             waiting = SAME_WAITING.get(reason, reason)
@@ -249,8 +230,8 @@ def _pod_digest(raw: Mapping[str, Any], before: PodDigest | None) -> PodDigest:
             )
     return PodDigest(
         str(status.get("phase") or ""),
-        str(_map(raw.get("spec")).get("nodeName") or ""),
-        _map(raw.get("metadata")).get("deletionTimestamp") is not None,
+        str(as_map(raw.get("spec")).get("nodeName") or ""),
+        as_map(raw.get("metadata")).get("deletionTimestamp") is not None,
         tuple(containers),
     )
 
@@ -263,7 +244,7 @@ def _pod_changes(raw: Mapping[str, Any], before: PodDigest, after: PodDigest) ->
     if after.node and after.node != before.node:
         out.append(("status", f"scheduled to node {after.node}", {"node": after.node}))
     if after.phase != before.phase:
-        reason = str(_map(raw.get("status")).get("reason") or "")
+        reason = str(as_map(raw.get("status")).get("reason") or "")
         detail = f" ({reason})" if reason else ""
         if after.phase == "Failed" and not reason:
             detail = _termination_detail(raw)
@@ -291,14 +272,14 @@ def _pod_changes(raw: Mapping[str, Any], before: PodDigest, after: PodDigest) ->
             out.append(("status", text + (f" ({why})" if why and not c.ready else ""), {"container": c.name}))
         now_waiting = _waiting_reason(status)
         if c.waiting and c.waiting != old.waiting and now_waiting not in QUIET_WAITING:
-            message = str(_map(_map(status.get("state")).get("waiting")).get("message") or "")
+            message = str(as_map(as_map(status.get("state")).get("waiting")).get("message") or "")
             text = f"container {c.name} waiting: {now_waiting}" + (f": {message}" if message else "")
             out.append(("status", text, {"container": c.name, "reason": now_waiting}))
     return out
 
 
 def _restart(c: ContainerDigest, status: Mapping[str, Any]) -> Line:
-    last = _map(_dig(status, "lastState", "terminated"))
+    last = as_map(dig(status, "lastState", "terminated"))
     reason = str(last.get("reason") or "")
     code = last.get("exitCode")
     detail = ""
@@ -309,9 +290,9 @@ def _restart(c: ContainerDigest, status: Mapping[str, Any]) -> Line:
 
 
 def _state_reason(status: Mapping[str, Any]) -> str:
-    state = _map(status.get("state"))
+    state = as_map(status.get("state"))
     for key in ("waiting", "terminated"):
-        reason = _dig(state, key, "reason")
+        reason = dig(state, key, "reason")
         if reason:
             return str(reason)
     return ""
@@ -319,7 +300,7 @@ def _state_reason(status: Mapping[str, Any]) -> str:
 
 def _termination_detail(raw: Mapping[str, Any]) -> str:
     for s in _statuses(raw):
-        term = _map(_dig(s, "state", "terminated"))
+        term = as_map(dig(s, "state", "terminated"))
         if term and term.get("exitCode") not in (None, 0):
             return f" ({s.get('name')}: {term.get('reason') or 'Error'}, exit {term.get('exitCode')})"
     return ""
@@ -329,9 +310,9 @@ def _termination_detail(raw: Mapping[str, Any]) -> str:
 
 
 def _workload_digest(kind: str, raw: Mapping[str, Any]) -> WorkloadDigest:
-    spec, status = _map(raw.get("spec")), _map(raw.get("status"))
-    containers = as_list(_dig(spec, "template", "spec", "containers"))
-    images = tuple((str(_map(c).get("name")), str(_map(c).get("image"))) for c in containers)
+    spec, status = as_map(raw.get("spec")), as_map(raw.get("status"))
+    containers = as_list(dig(spec, "template", "spec", "containers"))
+    images = tuple((str(as_map(c).get("name")), str(as_map(c).get("image"))) for c in containers)
     if kind == "DaemonSet":
         desired = int(status.get("desiredNumberScheduled") or 0)
         available = int(status.get("numberAvailable") or 0)
@@ -341,10 +322,10 @@ def _workload_digest(kind: str, raw: Mapping[str, Any]) -> WorkloadDigest:
         field = "readyReplicas" if kind == "StatefulSet" else "availableReplicas"
         available = int(status.get(field) or 0)
     stalled = any(
-        _map(c).get("type") == "Progressing" and _map(c).get("reason") == "ProgressDeadlineExceeded"
+        as_map(c).get("type") == "Progressing" and as_map(c).get("reason") == "ProgressDeadlineExceeded"
         for c in as_list(status.get("conditions"))
     )
-    generation = int(_map(raw.get("metadata")).get("generation") or 0)
+    generation = int(as_map(raw.get("metadata")).get("generation") or 0)
     return WorkloadDigest(generation, images, desired, available, stalled)
 
 
@@ -376,14 +357,14 @@ def _workload_changes(kind: str, before: WorkloadDigest, after: WorkloadDigest) 
 
 
 def _conditions(raw: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {str(_map(c).get("type")): _map(c) for c in as_list(_dig(raw, "status", "conditions"))}
+    return {str(as_map(c).get("type")): as_map(c) for c in as_list(dig(raw, "status", "conditions"))}
 
 
 def _node_digest(raw: Mapping[str, Any]) -> NodeDigest:
     conds = _conditions(raw)
     ready = str(conds.get("Ready", {}).get("status") or "Unknown")
     pressures = frozenset(p for p in PRESSURES if conds.get(p, {}).get("status") == "True")
-    return NodeDigest(ready, pressures, bool(_dig(raw, "spec", "unschedulable")))
+    return NodeDigest(ready, pressures, bool(dig(raw, "spec", "unschedulable")))
 
 
 def _node_changes(raw: Mapping[str, Any], before: NodeDigest, after: NodeDigest) -> list[Line]:
@@ -412,7 +393,7 @@ def _node_changes(raw: Mapping[str, Any], before: NodeDigest, after: NodeDigest)
 def _configmap_digest(raw: Mapping[str, Any]) -> DataDigest:
     keys = []
     for field in ("data", "binaryData"):
-        for key, value in _map(raw.get(field)).items():
+        for key, value in as_map(raw.get(field)).items():
             keys.append((str(key), hashlib.blake2b(str(value).encode(), digest_size=8).hexdigest()))
     return DataDigest(tuple(sorted(keys)))
 

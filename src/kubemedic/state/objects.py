@@ -37,7 +37,7 @@ def dig(data: Json, *path: str) -> Any:
     """Follow keys into nested mappings; None when any step is missing."""
     current: Any = data
     for key in path:
-        if not isinstance(current, Mapping):
+        if type(current) is not dict and not isinstance(current, Mapping):  # dict first: no ABC check
             return None
         current = current.get(key)
     return current
