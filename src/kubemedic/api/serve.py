@@ -31,6 +31,7 @@ from kubemedic.service.cluster_access import ClusterAccess
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S
 from kubemedic.service.metrics_series import MetricsSeries, SeriesRetention
 from kubemedic.service.mirror import ClusterMirror
+from kubemedic.service.monitor import DEFAULT_DEBOUNCE_S
 from kubemedic.service.telemetry import Metrics
 from kubemedic.state import ClusterState
 from kubemedic.store import Store
@@ -49,7 +50,7 @@ class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     dev: bool = False  # anonymous viewers allowed (only on 127.0.0.1)
-    debounce_s: float = 0.2
+    debounce_s: float = DEFAULT_DEBOUNCE_S
     cors_origins: tuple[str, ...] = ()
     jwt: JwtSettings | None = None
     redis_url: str = ""  # with PostgreSQL: several replicas share the watch, the stream and the rate limits

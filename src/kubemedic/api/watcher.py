@@ -40,7 +40,7 @@ from kubemedic.service.history import Retention, Summarizer
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S
 from kubemedic.service.leadership import Leadership
 from kubemedic.service.metrics_series import MetricsSeries, SeriesRetention
-from kubemedic.service.monitor import ClusterMonitor, MonitorScan
+from kubemedic.service.monitor import DEFAULT_DEBOUNCE_S, ClusterMonitor, MonitorScan
 from kubemedic.service.timeline import TimelineRecorder
 from kubemedic.state import ClusterState
 from kubemedic.store import Store
@@ -59,7 +59,7 @@ class WatcherConfig:
     cluster: str  # the lease's name: "cluster:<this>"
     replica: str
     redis_url: str = ""
-    debounce_s: float = 0.2
+    debounce_s: float = DEFAULT_DEBOUNCE_S
     lease_poll_s: float = 2.0
     retention_hours: float = 24.0
     summary_every_s: float = 60.0
@@ -137,7 +137,7 @@ async def run_watcher(
                 debounce_s=config.debounce_s,
                 on_scan=on_scan,
                 on_change=on_change,
-                gc_refresh_s=60.0,  # this process is ours: schedule the garbage collector (monitor.py)
+                gc_refresh_s=10.0,  # this process is ours: schedule the garbage collector (monitor.py)
                 metrics_interval_s=config.metrics_interval_s,
                 full_every_s=config.full_every_s,
                 metrics_sink=series.sink(lambda: monitor.cluster),

@@ -295,6 +295,16 @@ def serve(
             min=1.0,
         ),
     ] = 10.0,
+    debounce: Annotated[
+        float,
+        typer.Option(
+            "--debounce",
+            help="Seconds to fold a burst of changes into one analysis, counted from the burst's first "
+            "change (so changes that piled up during a long analysis are not held back further).",
+            min=0.0,
+            max=5.0,
+        ),
+    ] = 0.05,
 ) -> None:
     """Watch a cluster continuously: findings with history in the store, REST + SSE/WebSocket API.
 
@@ -350,6 +360,7 @@ def serve(
         series_retention=series_retention,
         summary_every_s=summary_interval,
         full_every_s=full_analysis_interval,
+        debounce_s=debounce,
         prometheus=prometheus is not None,
     )
     from kubemedic.logging_setup import configure

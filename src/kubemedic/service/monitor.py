@@ -1,7 +1,7 @@
 """The always-on monitor of one cluster: watch every kind, re-analyze shortly after changes, record.
 
 One Reflector per kind keeps a live copy of the cluster; every change is noted (its key and new
-object) and marks the monitor dirty. After a short debounce (200 ms by default, counted from a
+object) and marks the monitor dirty. After a short debounce (50 ms by default, counted from a
 burst's first change) the next state is made from the previous one and what changed
 (ClusterState.evolve), the analyzers re-run for the workloads those changes can affect
 (service/incremental.py; everything now and then), and the result is applied to the Store, which
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -45,6 +46,13 @@ from kubemedic.state.evolve import evolve
 from kubemedic.store import ApplyResult, Store
 
 SYNC_TIMEOUT_S = 15.0
+# Changes are folded into one analysis for this long, counted from the first. Longer windows save
+# analyses on a busy cluster but every change waits for its window to close: at 200 object changes/s
+# with 5,000 pods, 200 ms windows put event -> stream p50 at ~310 ms, 50 ms windows at ~200-225 ms
+# (bench/serve_bench.py, docs/benchmarks.md). Changes that arrive during an analysis start their
+# window then, so on a busy cluster analyses simply follow each other.
+DEFAULT_DEBOUNCE_S = 0.05
+MAX_WRITES_PENDING = 2  # store writes an analysis may leave behind it before it waits for the oldest
 NEAREST_CHANGE_TTL_S = 300.0
 
 
@@ -74,7 +82,7 @@ class ClusterMonitor:
         store: Store,
         *,
         clock: Clock,
-        debounce_s: float = 0.2,
+        debounce_s: float = DEFAULT_DEBOUNCE_S,
         kinds: Sequence[KindInfo] = KINDS,
         on_scan: OnScan | None = None,
         with_logs: bool = True,
@@ -130,7 +138,8 @@ class ClusterMonitor:
         self.analysis = IncrementalAnalysis(full_every_s=full_every_s)
         self._enriched: dict[str, tuple[float, tuple[Evidence, ...]]] = {}  # anomaly -> its nearest change
         self._enriching: asyncio.Task[None] | None = None
-        self._recording: asyncio.Task[None] | None = None  # the last analysis's store write
+        # store writes not yet done, oldest first; each waits for the one before it (see _analyze)
+        self._writes: deque[asyncio.Task[None]] = deque()
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -178,7 +187,7 @@ class ClusterMonitor:
                 await asyncio.sleep(max(0.0, self.debounce_s - waited))
             await self._recorded()
         finally:
-            if self._recording is not None:  # ended by an error: the last write still lands if it can
+            if self._writes:  # ended by an error: the last writes still land if they can
                 try:
                     await self._recorded()
                 except Exception as exc:  # boundary: the error that ended the run is the one raised
@@ -300,19 +309,27 @@ class ClusterMonitor:
         report, run = await asyncio.to_thread(analyze)
         marks.append(("analysis", time.perf_counter()))
         self.state = state
-        # The store write goes on while the next analysis is made: at most one write in flight, and
-        # writes (and so what clients are told) keep the order of the analyses.
-        await self._recorded()
+        # The store write goes on while the next analyses are made. Writes (and so what clients are
+        # told) keep the order of the analyses: each waits for the one before it. The next analysis
+        # does not wait for this write, nor for a slow previous one (a write that waited behind a
+        # series reading must not hold back the analysis of what changed meanwhile); only with
+        # MAX_WRITES_PENDING writes not done does it wait - when the store is slower than analysis.
+        while len(self._writes) >= MAX_WRITES_PENDING:
+            await self._writes.popleft()  # raises what the write raised: the run ends with it
         recorded = _Analysis(state, report, run, now, changes, started, marks)
-        self._recording = asyncio.create_task(self._record(recorded))
+        after = self._writes[-1] if self._writes else None
+        self._writes.append(asyncio.create_task(self._record(recorded, after)))
 
     async def _recorded(self) -> None:
-        """Wait for the store write in flight, if any (raising what it raised)."""
-        if self._recording is not None:
-            recording, self._recording = self._recording, None
-            await recording
+        """Wait for the store writes not yet done, in order (raising what the first failing one raised)."""
+        while self._writes:
+            await self._writes.popleft()
 
-    async def _record(self, done: _Analysis) -> None:
+    async def _record(self, done: _Analysis, after: asyncio.Task[None] | None) -> None:
+        if after is not None:
+            await asyncio.wait([after])  # not `await after`: cancelling this write must not cancel that one
+            if after.cancelled() or after.exception() is not None:
+                return  # the run ends with that write's error; this one is not applied out of order
         state, report = done.state, done.report
         written = time.perf_counter()
         applied = await self.store.apply_scan(

@@ -283,6 +283,8 @@ class ClusterState:
                 candidates = bucket
         if candidates is None:
             candidates = self._pods_by_namespace.get(namespace, [])
+        elif len(selector.match_labels) == 1 and not selector.expressions:
+            return list(candidates)  # the bucket is exactly the pods with that one label
         return [p for p in candidates if selector.matches(p.labels)]
 
     def pods_in(self, namespace: str) -> list[Pod]:

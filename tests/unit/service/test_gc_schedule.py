@@ -7,14 +7,24 @@ from collections.abc import Iterator
 
 import pytest
 
-from kubemedic.service.gc_schedule import CollectorSchedule
+from kubemedic.service.gc_schedule import OLD_GENERATION_THRESHOLD, CollectorSchedule
 
 
 @pytest.fixture(autouse=True)
 def thawed() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()  # the collector is process-wide: leave it as found
+    gc.set_threshold(*thresholds)
+
+
+def test_the_old_generation_is_left_to_the_schedule_once_it_runs() -> None:
+    young, middle, old = gc.get_threshold()
+    CollectorSchedule(None).after_new_state()
+    assert gc.get_threshold() == (young, middle, old), "off: the collector is left as it was"
+    CollectorSchedule(0.0).after_new_state()
+    assert gc.get_threshold() == (young, middle, OLD_GENERATION_THRESHOLD)
 
 
 def test_off_unless_asked() -> None:

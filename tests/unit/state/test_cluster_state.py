@@ -42,6 +42,18 @@ def test_selectors_match_labels_and_expressions() -> None:
     assert sel.describe() == "app=web,tier in (fe)"
 
 
+def test_select_pods_by_one_label_or_several_stays_in_the_namespace() -> None:
+    web = deployment_with_pods("web", "shop", replicas=2)  # pods labelled app=web
+    other = deployment_with_pods("web", "blog", replicas=1)  # same label, another namespace
+    s = state(web + other)
+    one = s.select_pods("shop", LabelSelector.from_map({"app": "web"}))
+    assert sorted(p.name for p in one) == sorted(p.name for p in s.pods("shop"))
+    one.clear()  # the answer is the caller's list, not the index's bucket
+    assert len(s.select_pods("shop", LabelSelector.from_map({"app": "web"}))) == 2
+    assert s.select_pods("shop", LabelSelector.from_map({"app": "web", "tier": "db"})) == []
+    assert s.select_pods("shop", LabelSelector.from_map({"app": "nope"})) == []
+
+
 def test_events_attach_by_uid_newest_last() -> None:
     p = pod("api", "shop")
     s = state(p, event(p, "BackOff", "old", ago=300), event(p, "Failed", "new", ago=10))
