@@ -27,17 +27,18 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-class HeldStore(Store):
-    """The real store, except that its first write waits for `release` (and then fails if told to)."""
+class HeldWrites:
+    """Holds the store's first write until `release` (and then fails it if told to); records the writes."""
 
     def __init__(self, store: Store) -> None:
-        self.__dict__.update(store.__dict__)
         self.release = asyncio.Event()
         self.fail_first = False
         self.started: list[datetime] = []  # `now` of each write begun, in order
         self.applied: list[datetime] = []  # ... and of each write done
+        self._apply = store.apply_scan
+        store.apply_scan = self._held  # type: ignore[method-assign]
 
-    async def apply_scan(
+    async def _held(
         self, cluster: str, findings: Any, incidents: Any, now: datetime, **kw: Any
     ) -> ApplyResult:
         first = not self.started
@@ -46,7 +47,7 @@ class HeldStore(Store):
             await self.release.wait()
             if self.fail_first:
                 raise RuntimeError("database is locked")
-        result = await super().apply_scan(cluster, findings, incidents, now, **kw)
+        result = await self._apply(cluster, findings, incidents, now, **kw)
         self.applied.append(now)
         return result
 
@@ -82,14 +83,14 @@ def _touch(sim: SimHandle, n: int) -> None:
 
 
 async def _held_run(
-    sim: SimHandle, store: HeldStore, scans: list[MonitorScan]
+    sim: SimHandle, real: Store, held: HeldWrites, scans: list[MonitorScan]
 ) -> tuple[ClusterMonitor, asyncio.Event, asyncio.Task[None]]:
     monitor = ClusterMonitor(
-        ClusterTarget(kubeconfig=sim.kubeconfig), store, clock=lambda: datetime.now(UTC), on_scan=scans.append
+        ClusterTarget(kubeconfig=sim.kubeconfig), real, clock=lambda: datetime.now(UTC), on_scan=scans.append
     )
     stop = asyncio.Event()
     task = asyncio.create_task(monitor.run(stop))
-    await _until(lambda: len(store.started) == 1)  # the first analysis is being written, and held
+    await _until(lambda: len(held.started) == 1)  # the first analysis is being written, and held
     for n in range(MAX_WRITES_PENDING + 1):  # more changes than writes may wait
         _touch(sim, n)
         await asyncio.sleep(0.3)
@@ -99,8 +100,8 @@ async def _held_run(
 async def test_a_slow_write_does_not_hold_back_the_next_analyses(tmp_path: Path) -> None:
     with running_sim(SimConfig()) as sim:
         async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as real:
-            store, scans = HeldStore(real), []
-            monitor, stop, task = await _held_run(sim, store, scans)
+            store, scans = HeldWrites(real), list[MonitorScan]()
+            monitor, stop, task = await _held_run(sim, real, store, scans)
             # the first write held, the second waiting for it, and a third analysis made meanwhile
             await _until(lambda: _analyses(monitor) > MAX_WRITES_PENDING)
             assert not scans, "nobody is told of an analysis before it is stored"
@@ -124,8 +125,8 @@ async def test_a_slow_write_does_not_hold_back_the_next_analyses(tmp_path: Path)
 async def test_a_failed_write_ends_the_run_and_the_writes_behind_it_are_not_applied(tmp_path: Path) -> None:
     with running_sim(SimConfig()) as sim:
         async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}") as real:
-            store, scans = HeldStore(real), []
-            monitor, _stop, task = await _held_run(sim, store, scans)
+            store, scans = HeldWrites(real), list[MonitorScan]()
+            monitor, _stop, task = await _held_run(sim, real, store, scans)
             await _until(lambda: _analyses(monitor) >= MAX_WRITES_PENDING)
             store.fail_first = True
             store.release.set()
