@@ -11,6 +11,9 @@ A change that other findings read across workloads widens the plan:
   a quota, a PDB, an HPA, a NetworkPolicy ...), a workload added, removed or given a new pod
   template (that can make a ConfigMap used or unused), a bare pod coming or going, or any change in
   a namespace where such objects already have findings: the whole namespace is re-analyzed;
+- a pod change: the Services, PodDisruptionBudgets and NetworkPolicies whose selectors match it
+  before or after (a Service whose last pod went away now "matches no pod"), and the claims it mounts
+  (a WaitForFirstConsumer claim with a consumer is no longer quiet);
 - a pod on a node that has findings: that node too (a NotReady node's finding counts its pods);
 - anything cluster-scoped (a Node, a Namespace, a StorageClass, a webhook configuration ...), a
   change in kube-system (DNS, which every NetworkPolicy check reads) or in a namespace serving an
@@ -25,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from kubemedic.state import ClusterState, KubeObject
+from kubemedic.state import ClusterState, KubeObject, LabelSelector
 from kubemedic.state.focus import UNIT_KINDS
 from kubemedic.state.objects import as_list, as_map, dig
 
@@ -35,6 +38,11 @@ SYSTEM_NAMESPACES = frozenset({"kube-system"})
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
 WEBHOOK_KINDS = ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
 MOST = 0.5  # a plan covering more than this share of the objects is a full analysis
+SELECTING_KINDS = (
+    "Service",
+    "PodDisruptionBudget",
+    "NetworkPolicy",
+)  # findings on them count pods they select
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,9 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
         if namespace in SYSTEM_NAMESPACES or namespace in webhook_namespaces:
             return full(f"{kind} {namespace}/{name} changed in a namespace other namespaces depend on")
         before, after = old.get(*key), new.get(*key)
+        pod_changed = (
+            kind == "Pod"
+        )  # the pod itself, not an event about it: what selects it may see it differently
         if kind == "Event":
             involved = _involved(before, after)
             if involved is None or involved[0] not in UNIT_KINDS:
@@ -90,6 +101,8 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
         if namespace in namespaces and kind != "Pod":
             continue
         for view in (before, after):
+            if pod_changed and view is not None:
+                keys.update(_readers(new, view))
             node = _node_of(view) if view is not None else ""
             if node in known.nodes:
                 node_keys.add(("Node", "", node))  # its findings count the pods it hosts
@@ -119,6 +132,36 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
     if total and len(keys) > MOST * total:
         return full(f"{len(keys)} of {total} objects affected")
     return Plan(False, "", frozenset(keys))
+
+
+def _readers(state: ClusterState, pod: KubeObject) -> list[Key]:
+    """Objects outside the pod's workload whose findings read it: the Services, PDBs and NetworkPolicies
+    in its namespace whose selectors match its labels, and the claims it mounts."""
+    selectors = state.memo("scope.selectors", lambda: _selectors_by_namespace(state))
+    labels, ns = pod.labels, pod.namespace
+    out = [key for key, selector in selectors.get(ns, ()) if selector.matches(labels)]
+    for volume in as_list(pod.spec.get("volumes")):
+        claim = as_map(as_map(volume).get("persistentVolumeClaim")).get("claimName")
+        if claim:
+            out.append(("PersistentVolumeClaim", ns, str(claim)))
+    return out
+
+
+def _selectors_by_namespace(state: ClusterState) -> dict[str, list[tuple[Key, LabelSelector]]]:
+    out: dict[str, list[tuple[Key, LabelSelector]]] = {}
+    for kind in SELECTING_KINDS:
+        for obj in state.objects(kind):
+            if kind == "Service":
+                selector_map = as_map(obj.spec.get("selector"))
+                if not selector_map:
+                    continue  # no selector: its endpoints are managed by hand, no pod is read
+                selector = LabelSelector.from_map(selector_map)
+            elif kind == "NetworkPolicy":
+                selector = LabelSelector.from_spec(as_map(obj.spec.get("podSelector")))
+            else:
+                selector = obj.spec_selector()
+            out.setdefault(obj.namespace, []).append(((kind, obj.namespace, obj.name), selector))
+    return out
 
 
 def _involved(*events: KubeObject | None) -> Key | None:

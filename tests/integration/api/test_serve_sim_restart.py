@@ -42,9 +42,11 @@ def _wait(check: Any, timeout: float = 30) -> Any:
     raise AssertionError("condition not reached in time")
 
 
-def _findings(url: str, name: str) -> list[dict[str, Any]]:
+def _findings(url: str, kind: str, name: str) -> list[dict[str, Any]]:
+    """Findings about objects of one kind whose names start with `name` (a Service `notifier` is not the
+    Deployment `notifier`)."""
     items = httpx.get(f"{url}/api/v1/findings", params={"limit": 1000}, timeout=5).json()["items"]
-    return [f for f in items if f["name"] == name]
+    return [f for f in items if f["kind"] == kind and f["name"].startswith(name)]
 
 
 def _metric(url: str, name: str) -> float:
@@ -66,14 +68,14 @@ def test_serve_survives_the_api_server_being_killed_and_restarted(tmp_path: Path
         argv = [sys.executable, "-m", "kubemedic", "serve", "--kubeconfig", str(kubeconfig)]
         argv += ["--db", f"sqlite+aiosqlite:///{tmp_path / 'k.db'}", "--port", str(port), "--dev"]
         serve = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=(tmp_path / "serve.log").open("wb"))
-        before = _wait(lambda: _findings(url, "notifier"))
+        before = _wait(lambda: _findings(url, "Deployment", "notifier"))
         assert all(f["status"] == "open" for f in before)
 
         sim.kill()  # SIGKILL: connections drop without a goodbye
         sim.wait(timeout=10)
         time.sleep(1.0)
-        assert _findings(url, "notifier") == before or all(
-            f["status"] == "open" for f in _findings(url, "notifier")
+        assert _findings(url, "Deployment", "notifier") == before or all(
+            f["status"] == "open" for f in _findings(url, "Deployment", "notifier")
         ), "an unreachable cluster resolves nothing"
         sim = _sim(sim_port, kubeconfig)  # same port, same scenario, newer resource versions
         restarted = time.monotonic()
@@ -89,14 +91,18 @@ def test_serve_survives_the_api_server_being_killed_and_restarted(tmp_path: Path
             httpx.post(
                 f"http://127.0.0.1:{sim_port}/api/v1/namespaces/default/services", json=body, timeout=2
             )
-            return bool(_findings(url, "after-restart"))
+            return bool(_findings(url, "Service", "after-restart"))
 
         _wait(orphan_seen, timeout=30)
         recovered_s = time.monotonic() - restarted
         # The restarted sim rebuilds its world from scratch, so the failing pod is briefly new and not yet
         # failing: the finding may resolve and reopen - as the same row, never a second one.
         after = _wait(
-            lambda: (a := _findings(url, "notifier")) and all(f["status"] == "open" for f in a) and a
+            lambda: (
+                (a := _findings(url, "Deployment", "notifier"))
+                and all(f["status"] == "open" for f in a)
+                and a
+            )
         )
         assert {f["id"] for f in after} == {f["id"] for f in before}, "the same findings, none duplicated"
         assert _metric(url, "kubemedic_watch_events_total") > 0
@@ -110,13 +116,26 @@ def test_serve_survives_the_api_server_being_killed_and_restarted(tmp_path: Path
             capture_output=True,
             timeout=30,
         )
-        # Background deletion: the Deployment and its ReplicaSet go at once; the pod is Terminating until
-        # the sim's kubelet removes it (about 2 s here, longer on a loaded machine), reported until then.
-        _wait(lambda: all(f["status"] == "resolved" for f in _findings(url, "notifier")), timeout=60)
+        # Background deletion: the Deployment and its ReplicaSet go at once, so their findings resolve;
+        # the pod is Terminating until the sim's kubelet removes it (about 2 s here, longer on a loaded
+        # machine), and its findings resolve then. The Service stays, and now rightly selects no pod.
+        _wait(
+            lambda: all(f["status"] == "resolved" for f in _findings(url, "Deployment", "notifier")),
+            timeout=60,
+        )
+        _wait(lambda: all(f["status"] == "resolved" for f in _findings(url, "Pod", "notifier-")), timeout=60)
+        # in the analysis that saw the pod go, not at a later periodic full pass (10 s and more away)
+        orphaned = _wait(
+            lambda: [f for f in _findings(url, "Service", "notifier") if f["status"] == "open"], timeout=5
+        )
+        assert [f["title"] for f in orphaned] == ["selector matches no pod"]
     finally:
         if serve is not None:
             serve.send_signal(signal.SIGTERM)
-            assert serve.wait(timeout=40) == 0, (tmp_path / "serve.log").read_text()[-3000:]
+            code = serve.wait(timeout=40)
+            # pytest shows this only when the test fails: what serve did, analysis by analysis.
+            print((tmp_path / "serve.log").read_text()[-6000:])  # noqa: T201
+            assert code == 0
         sim.kill()
         sim.wait(timeout=10)
     print(f"serve recovered {recovered_s:.2f}s after the API server restarted; {relists:.0f} relists (410)")  # noqa: T201
