@@ -22,7 +22,7 @@ from kubemedic.metrics.detection import duration, iso
 from kubemedic.metrics.findings import CATEGORY, Held
 from kubemedic.metrics.quantity import container_limit
 from kubemedic.metrics.samples import CPU_CORES, Sample, SeriesId
-from kubemedic.state import ClusterState, Pod
+from kubemedic.state import ClusterState, KubeObject, Pod
 
 RATIO = 0.9
 REARM = 0.8
@@ -54,6 +54,9 @@ class ThrottlingDetector:
             raise ValueError(f"readings must be at least 1, got {readings}")
         self.ratio, self.rearm, self.readings = ratio, rearm, readings
         self._series: dict[SeriesId, _Episode] = {}
+        # the pod view last seen without a CPU limit, per series: looked up again only when the pod
+        # changes (a new view), not at every reading - most pods have no CPU limit
+        self._unlimited: dict[SeriesId, KubeObject] = {}
         self._held = Held(hold_seconds)
 
     def observe(self, samples: Sequence[Sample], state: ClusterState, now: float) -> list[Finding]:
@@ -68,15 +71,22 @@ class ThrottlingDetector:
             episode = self._series.get(sid)
             if episode is None:
                 pod = state.get("Pod", sid.namespace, sid.name)
+                if pod is not None and self._unlimited.get(sid) is pod:
+                    continue
                 limit = container_limit(pod, sid.container, "cpu") if isinstance(pod, Pod) else None
                 if limit is None:
-                    continue  # no limit, no throttling (looked up again when the pod is new)
+                    if pod is not None:
+                        self._unlimited[sid] = pod
+                    continue  # no limit, no throttling (looked up again when the pod changes)
+                self._unlimited.pop(sid, None)
                 episode = self._series[sid] = _Episode(limit)
             alarm = self._step(sid, episode, sample, state)
             if alarm is not None:
                 alarms.append(alarm)
         for gone in [s for s in self._series if s not in seen]:
             del self._series[gone]
+        for gone in [s for s in self._unlimited if s not in seen]:
+            del self._unlimited[gone]
         self._held.expire(now)
         return alarms
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -105,6 +106,7 @@ class MetricsWatch:
         if state is None:
             return
         now = self._clock()
+        started = time.perf_counter()
         pods = await self._attempt("metrics read", self._read)
         if pods is None:
             self.failures += 1
@@ -115,14 +117,28 @@ class MetricsWatch:
         if self.prometheus is not None:
             prometheus = self.prometheus
             queried = await self._attempt("prometheus query", lambda: prometheus.collect(now))
+        read = time.perf_counter()
         # feeding thousands of series is CPU work: off the event loop, like the analysis
         samples, alarms = await asyncio.to_thread(self._observe, state, now, pods, nodes, queried)
+        observed = time.perf_counter()
         if alarms and self._on_alarm is not None:
             self._on_alarm()
         if self._sink is not None and samples:
             sink = self._sink
             if await self._attempt("metrics sink", lambda: _done(sink(samples))) is not None:
                 self.samples += len(samples)
+        stored = time.perf_counter()
+        self._log.info(
+            "metrics-reading",
+            pods=len(pods) if pods is not None else None,
+            samples=len(samples),
+            alarms=alarms,
+            steps_ms={
+                "read": round((read - started) * 1000, 1),
+                "observe": round((observed - read) * 1000, 1),
+                "store": round((stored - observed) * 1000, 1),
+            },
+        )
 
     def _observe(
         self,

@@ -55,3 +55,16 @@ def test_settings_are_checked() -> None:
         ThrottlingDetector(ratio=0.8, rearm=0.9)
     with pytest.raises(ValueError, match="readings"):
         ThrottlingDetector(readings=0)
+
+
+def test_a_pod_without_a_limit_is_watched_once_a_new_version_of_it_has_one() -> None:
+    detector = ThrottlingDetector()
+    unlimited, limited = state(pod("web-1", cpu_limit=None)), state(pod("web-1", cpu_limit="500m"))
+    for i in range(5):  # the same pod view, no limit: nothing, however busy
+        assert detector.observe([Sample(CPU, T0 + 15 * i, 0.5)], unlimited, T0 + 15 * i) == []
+    titles = []
+    for i in range(5, 10):  # the pod recreated with a limit (a new view): counted from its first reading
+        titles.append(
+            [f.title for f in detector.observe([Sample(CPU, T0 + 15 * i, 0.5)], limited, T0 + 15 * i)]
+        )
+    assert [bool(t) for t in titles] == [False, False, False, True, False]
