@@ -50,8 +50,8 @@ async def _dispatch(world: World, target: Target, query: Query, request: Request
         if target.name is None:
             if "list" not in target.rt.verbs:
                 raise method_not_allowed()
-            return list_objects(world, target, query, request)
-        return get_object(world, target, query, request)
+            return await list_objects(world, target, query, request)
+        return await get_object(world, target, query, request)
     if method == "POST" and target.name is None:
         return await create(world, target, query, request)
     if method == "PUT" and target.name is not None:

@@ -14,7 +14,7 @@ from kubemedic.sim.routing import Target
 from kubemedic.sim.selectors import parse_field_selector, parse_label_selector
 from kubemedic.sim.store import Entry, Key
 from kubemedic.sim.tables import render_table
-from kubemedic.sim.virtual import virtual_entries
+from kubemedic.sim.virtual import virtual_entries_off_loop
 from kubemedic.sim.web import Query, json_response, wants_table
 from kubemedic.sim.world import World
 
@@ -48,7 +48,7 @@ def decode_continue(token: str) -> tuple[int, Key]:
         raise bad_request("continue key is not valid: incorrect encoded start resourceVersion") from exc
 
 
-def list_objects(world: World, target: Target, query: Query, request: Request) -> Response:
+async def list_objects(world: World, target: Target, query: Query, request: Request) -> Response:
     rt = target.rt
     accepts = entry_filter(query, None)
     fields = parse_field_selector(query.field_selector)
@@ -64,7 +64,7 @@ def list_objects(world: World, target: Target, query: Query, request: Request) -
             raise gone("The provided continue parameter is too old to display a consistent list result.")
         list_rv = token_rv
     if rt.group == "metrics.k8s.io":
-        entries = [e for e in virtual_entries(world, rt, namespace) if accepts(e)]
+        entries = [e for e in await virtual_entries_off_loop(world, rt, namespace) if accepts(e)]
         last: Key | None = None
     elif name_only is not None and namespace is not None:
         one = world.store.get(rt.key, namespace if rt.namespaced else "", name_only)
@@ -85,11 +85,13 @@ def list_objects(world: World, target: Target, query: Query, request: Request) -
     return json_response(body)
 
 
-def get_object(world: World, target: Target, query: Query, request: Request) -> Response:
+async def get_object(world: World, target: Target, query: Query, request: Request) -> Response:
     rt = target.rt
     assert target.name is not None
     if rt.group == "metrics.k8s.io":
-        found = [e for e in virtual_entries(world, rt, target.namespace) if e.name == target.name]
+        found = [
+            e for e in await virtual_entries_off_loop(world, rt, target.namespace) if e.name == target.name
+        ]
         if not found:
             raise not_found(rt.group, rt.plural, target.name)
         entry = found[0]

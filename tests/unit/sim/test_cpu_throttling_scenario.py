@@ -5,7 +5,12 @@ finding on its Deployment."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from kubemedic.metrics.samples import CPU_CORES, Sample, SeriesId
 from kubemedic.metrics.throttling import ThrottlingDetector
@@ -13,9 +18,10 @@ from kubemedic.sim import virtual
 from kubemedic.sim.behavior import Behavior
 from kubemedic.sim.clock import Clock
 from kubemedic.sim.config import SimConfig
-from kubemedic.sim.resources import RESOURCES
+from kubemedic.sim.resources import RESOURCES, ResourceType
 from kubemedic.sim.scenarios import METRIC_SCENARIOS, SCENARIOS, get, names
 from kubemedic.sim.simulation import Simulation
+from kubemedic.sim.store import Entry
 from kubemedic.sim.virtual import virtual_entries
 from kubemedic.sim.world import World
 from kubemedic.state import ClusterState
@@ -94,3 +100,26 @@ def test_usage_swings_over_the_day_spikes_rarely_and_stays_under_the_limit() -> 
 def test_metric_only_scenarios_run_by_name_but_stay_out_of_the_state_visible_list() -> None:
     assert get("cpu-throttling") in METRIC_SCENARIOS and "cpu-throttling" in names()
     assert all(s.name != "cpu-throttling" for s in SCENARIOS)
+
+
+def test_the_api_server_computes_metrics_lists_off_its_event_loop_with_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [T0]
+    world, _ = _world(now)
+    node_metrics = next(r for r in RESOURCES if r.kind == "NodeMetrics")
+    threads: list[str] = []
+    real = virtual._compute
+
+    def spy(world: World, rt: ResourceType, snap: Any) -> list[Entry]:
+        threads.append(threading.current_thread().name)
+        return real(world, rt, snap)
+
+    monkeypatch.setattr(virtual, "_compute", spy)
+    for rt, ns in ((POD_METRICS, "media"), (POD_METRICS, None), (node_metrics, None)):
+        expected = [e.raw for e in virtual_entries(world, rt, ns)]
+        got = asyncio.run(virtual.virtual_entries_off_loop(world, rt, ns))
+        assert [e.raw for e in got] == expected and expected
+    main = threading.current_thread().name
+    assert threads[0::2] == [main] * 3, "virtual_entries: in the caller's thread"
+    assert all(t != main for t in threads[1::2]), "the API server's lists: in a worker thread"
