@@ -38,11 +38,8 @@ SYSTEM_NAMESPACES = frozenset({"kube-system"})
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
 WEBHOOK_KINDS = ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
 MOST = 0.5  # a plan covering more than this share of the objects is a full analysis
-SELECTING_KINDS = (
-    "Service",
-    "PodDisruptionBudget",
-    "NetworkPolicy",
-)  # findings on them count pods they select
+# findings on these count the pods their selectors match
+SELECTING_KINDS = ("Service", "PodDisruptionBudget", "NetworkPolicy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +78,8 @@ def plan(old: ClusterState, new: ClusterState, dirty: Iterable[Key], known: Know
         if namespace in SYSTEM_NAMESPACES or namespace in webhook_namespaces:
             return full(f"{kind} {namespace}/{name} changed in a namespace other namespaces depend on")
         before, after = old.get(*key), new.get(*key)
-        pod_changed = (
-            kind == "Pod"
-        )  # the pod itself, not an event about it: what selects it may see it differently
+        # the pod itself, not an event about it: what selects it may see it differently
+        pod_changed = kind == "Pod"
         if kind == "Event":
             involved = _involved(before, after)
             if involved is None or involved[0] not in UNIT_KINDS:
