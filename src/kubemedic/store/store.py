@@ -37,7 +37,9 @@ from kubemedic.store.sqlite_tuning import tune
 from kubemedic.store.tables import FindingRow, IncidentRow, SummaryRow, TimelineRow
 from kubemedic.store.urls import parse_url
 
-_TIMELINE = TimelineRow.__table__  # timeline reads select plain rows: no ORM objects to build
+_TIMELINE = cast(Table, TimelineRow.__table__)  # timeline reads select plain rows: no ORM objects to build
+_FINDINGS_TABLE = cast(Table, FindingRow.__table__)  # rewrites of many rows: one executemany UPDATE
+_INCIDENTS_TABLE = cast(Table, IncidentRow.__table__)
 
 
 class Store:
@@ -226,12 +228,13 @@ class Store:
             )
             rows = {row.id: row for row in (await session.scalars(query)).all()}
         else:
-            unchanged = {iid for iid, i in current.items() if iid in mirror and mirror[iid][0] == i}
+            wrote = {iid: incident for iid, (incident, _) in mirror.items()}  # None: known from its row
+            unchanged = {iid for iid, i in current.items() if wrote.get(iid) == i}
             # open (as written by this Store) with new content: rewritten below without reading it
             rewritten = [
-                i for iid, i in current.items() if iid not in unchanged and (mirror.get(iid) or (None,))[0]
+                i for iid, i in current.items() if iid not in unchanged and wrote.get(iid) is not None
             ]
-            load = [iid for iid in current if iid not in unchanged and not (mirror.get(iid) or (None,))[0]]
+            load = [iid for iid in current if wrote.get(iid) is None]
             load += [iid for iid in mirror if iid not in current]
             rows = {}
             for start in range(0, len(load), 500):
@@ -527,10 +530,6 @@ def _bulk_rewrite(table: Table, columns: Iterable[str], **also: Any) -> Any:
 
 def _rewrite_params(cluster: str, fid: str, now: datetime, columns: dict[str, Any]) -> dict[str, Any]:
     return {"w_cluster": cluster, "w_id": fid, "w_now": now, **{f"w_{k}": v for k, v in columns.items()}}
-
-
-_FINDINGS_TABLE = cast(Table, FindingRow.__table__)
-_INCIDENTS_TABLE = cast(Table, IncidentRow.__table__)
 
 
 def _unchanged(row: FindingRow, f: Finding, body: dict[str, Any]) -> bool:

@@ -238,6 +238,24 @@ async def test_remembered_open_incidents_write_what_changes_and_forget_rereads(s
         assert seen[ia.id].resolved_at is None and seen[ia.id].last_seen == T0 + timedelta(seconds=220)
 
 
+async def test_a_resolved_incident_that_comes_back_reopens_its_row_while_open_ones_are_remembered(
+    store_url: str,
+) -> None:
+    """The store remembers only open incidents: one that resolved and comes back is read from its row
+    and reopened - the same row, not a second one."""
+    a = finding("api")
+    ia = incident(a)
+    async with open_store(store_url) as store:
+        await store.apply_scan("prod", [a], [ia], T0)
+        await store.apply_scan("prod", [], [], T0 + timedelta(seconds=10))
+        (gone,) = await store.incidents(cluster="prod")
+        assert gone.status == "resolved"
+        await store.apply_scan("prod", [a], [ia], T0 + timedelta(seconds=20))
+        (back,) = await store.incidents(cluster="prod")
+        assert back.id == ia.id and back.status == "open" and back.resolved_at is None
+        assert back.first_seen == T0 and back.last_seen == T0 + timedelta(seconds=20)
+
+
 async def test_on_sqlite_a_reader_in_another_connection_does_not_hold_up_a_write(tmp_path: Any) -> None:
     """serve's API process reads while its watcher writes: with the write-ahead log, a write commits
     while a read transaction is open (in the default journal mode it would wait for the reader)."""
