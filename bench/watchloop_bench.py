@@ -35,6 +35,7 @@ import asyncio
 import copy
 import gc
 import hashlib
+import io
 import json
 import os
 import random
@@ -281,7 +282,7 @@ def baseline(ref: str, argv: list[str]) -> dict[str, Any]:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", ref, "src/kubemedic"], check=True, capture_output=True
         ).stdout
-        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         env = dict(os.environ, WATCHLOOP_BASELINE="1", PYTHONPATH=f"{tmp}/src")
         done = subprocess.run(
