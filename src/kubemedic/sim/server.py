@@ -13,6 +13,7 @@ import yaml
 
 from kubemedic.sim.app import create_app
 from kubemedic.sim.config import SimConfig
+from kubemedic.sim.gc_pacing import pace_collector
 from kubemedic.sim.simulation import Simulation
 from kubemedic.sim.world import World
 
@@ -60,8 +61,10 @@ async def serve(
     *,
     on_ready: Callable[[str, Path | None], None] | None = None,
     stop: asyncio.Event | None = None,
+    pace_gc: bool = False,
 ) -> None:
-    """Serve until `stop` is set (or forever). `on_ready(url, kubeconfig_path)` fires once listening."""
+    """Serve until `stop` is set (or forever). `on_ready(url, kubeconfig_path)` fires once listening.
+    `pace_gc`: this process is the sim's own - pace its garbage collector (see gc_pacing.py)."""
     world = World.create(config)
     sim = Simulation(world)
     sim.bootstrap()
@@ -76,6 +79,7 @@ async def serve(
         )
     )
     runner = asyncio.create_task(sim.run())
+    pacer = asyncio.create_task(pace_collector()) if pace_gc else None
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not serving.done():
         await asyncio.sleep(0.01)
@@ -88,6 +92,8 @@ async def serve(
         server.should_exit = True
         runner.cancel()
         waiter.cancel()
+        if pacer is not None:
+            pacer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await runner
         with contextlib.suppress(asyncio.CancelledError):
@@ -104,5 +110,5 @@ def run(config: SimConfig, *, announce: Callable[[str], None] | None = None) -> 
             announce(f"kubemedic sim serving on {url}{where}")
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(config, on_ready=ready))
+        asyncio.run(serve(config, on_ready=ready, pace_gc=True))
     return 0
