@@ -140,7 +140,7 @@ async def run_watcher(
                 gc_refresh_s=10.0,  # this process is ours: schedule the garbage collector (monitor.py)
                 metrics_interval_s=config.metrics_interval_s,
                 full_every_s=config.full_every_s,
-                metrics_sink=series.sink(lambda: monitor.cluster),
+                metrics_sink=series.sink(lambda: monitor.cluster, pause=lambda: monitor.foreground.pause()),
                 prometheus=prometheus,
             )
 

@@ -152,8 +152,11 @@ class MetricsSeries:
             )
         return result
 
-    def sink(self, cluster: Callable[[], str]) -> Sink:
-        """What MetricsWatch calls with each reading (`cluster()` names the watched cluster when called)."""
+    def sink(
+        self, cluster: Callable[[], str], *, pause: Callable[[], Awaitable[object]] | None = None
+    ) -> Sink:
+        """What MetricsWatch calls with each reading (`cluster()` names the watched cluster when called).
+        Each slice waits for `pause()` first: the monitor's pause between analyses (foreground.py)."""
 
         async def write(samples: Sequence[Sample]) -> None:
             # In slices with a pause between them: a reading of a big cluster is ten thousand samples,
@@ -161,6 +164,8 @@ class MetricsSeries:
             for start in range(0, len(samples), SINK_SLICE):
                 if start:
                     await asyncio.sleep(SINK_PAUSE_S)
+                if pause is not None:
+                    await pause()
                 part = samples[start : start + SINK_SLICE]
                 try:
                     await self.record(cluster(), part)

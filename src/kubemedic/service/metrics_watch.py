@@ -15,6 +15,9 @@ grouped into incidents like every other finding. Then the samples go to `sink` (
 A cluster without a metrics API (no metrics-server: 404), a Prometheus that does not answer, a read
 that fails, a sink that fails: each is logged once per kind of failure and tried again next time;
 the collection never stops the monitor, and a failing source does not stop the others.
+
+None of this is what stream clients wait for, so given `pause` (the monitor's Foreground.pause) the
+read and the observe step each start in a pause between the monitor's analyses (service/foreground.py).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class MetricsWatch:
         prometheus: PrometheusCollector | None = None,
         detectors: Sequence[SampleDetector] | None = None,
         sink: Sink | None = None,
+        pause: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         if not interval_s > 0:
             raise ValueError(f"metrics interval must be positive, got {interval_s}")
@@ -80,6 +84,7 @@ class MetricsWatch:
         self.detectors = tuple(default_detectors() if detectors is None else detectors)
         self._sink = sink
         self._on_alarm = on_alarm
+        self._pause = pause  # waited for before the read and before the observe step
         self.readings = 0
         self.failures = 0
         self.samples = 0  # handed to the sink, all readings together
@@ -102,9 +107,9 @@ class MetricsWatch:
 
     async def read_once(self) -> None:
         """One reading (skipped until the monitor has a state to read limits and owners from)."""
-        state = self._state()
-        if state is None:
+        if self._state() is None:
             return
+        paused = await self._paused()
         now = self._clock()
         started = time.perf_counter()
         pods = await self._attempt("metrics read", self._read)
@@ -118,6 +123,11 @@ class MetricsWatch:
             prometheus = self.prometheus
             queried = await self._attempt("prometheus query", lambda: prometheus.collect(now))
         read = time.perf_counter()
+        paused += await self._paused()
+        state = self._state()
+        if state is None:  # the watch stopped meanwhile
+            return
+        observing = time.perf_counter()
         # feeding thousands of series is CPU work: off the event loop, like the analysis
         samples, alarms = await asyncio.to_thread(self._observe, state, now, pods, nodes, queried)
         observed = time.perf_counter()
@@ -135,10 +145,19 @@ class MetricsWatch:
             alarms=alarms,
             steps_ms={
                 "read": round((read - started) * 1000, 1),
-                "observe": round((observed - read) * 1000, 1),
+                "observe": round((observed - observing) * 1000, 1),
                 "store": round((stored - observed) * 1000, 1),
             },
+            paused_ms=round(paused * 1000, 1),
         )
+
+    async def _paused(self) -> float:
+        """Wait for a pause in the monitor's analyses (when given one to wait for); the seconds waited."""
+        if self._pause is None:
+            return 0.0
+        began = time.perf_counter()
+        await self._pause()
+        return time.perf_counter() - began
 
     def _observe(
         self,

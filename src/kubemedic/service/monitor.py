@@ -32,6 +32,7 @@ from kubemedic.cluster.reflector import Change, Reflector
 from kubemedic.domain import Evidence, Finding
 from kubemedic.metrics.prometheus import PrometheusCollector
 from kubemedic.service.anomaly_context import with_nearest_change
+from kubemedic.service.foreground import Foreground
 from kubemedic.service.gc_schedule import CollectorSchedule
 from kubemedic.service.incremental import DEFAULT_FULL_EVERY_S, AnalysisRun, IncrementalAnalysis
 from kubemedic.service.live import Clock
@@ -140,6 +141,8 @@ class ClusterMonitor:
         self._enriching: asyncio.Task[None] | None = None
         # store writes not yet done, oldest first; each waits for the one before it (see _analyze)
         self._writes: deque[asyncio.Task[None]] = deque()
+        # analyses and their writes, which a metrics reading's steps wait to pause (foreground.py)
+        self.foreground = Foreground()
 
     def _changed(self, change: Change) -> None:
         if self._pending == 0:
@@ -169,7 +172,7 @@ class ClusterMonitor:
                 lambda: list_pod_metrics(client), lambda: self.state, lambda: self.clock().timestamp(),
                 interval_s=self.metrics_interval_s, on_alarm=self._dirty.set,
                 read_nodes=lambda: list_node_metrics(client), prometheus=self.prometheus,
-                sink=self.metrics_sink,
+                sink=self.metrics_sink, pause=self.foreground.pause,
             )  # fmt: skip
             tasks.append(asyncio.create_task(self.metrics.run(stop)))
         try:
@@ -260,6 +263,10 @@ class ClusterMonitor:
         return out
 
     async def _analyze(self, client: Any) -> None:
+        with self.foreground.running():
+            await self._analyze_now(client)
+
+    async def _analyze_now(self, client: Any) -> None:
         started = time.perf_counter()
         self._dirty.clear()
         changes, self._pending = self._pending, 0
@@ -330,6 +337,10 @@ class ClusterMonitor:
             await asyncio.wait([after])  # not `await after`: cancelling this write must not cancel that one
             if after.cancelled() or after.exception() is not None:
                 return  # the run ends with that write's error; this one is not applied out of order
+        with self.foreground.running():
+            await self._write(done)
+
+    async def _write(self, done: _Analysis) -> None:
         state, report = done.state, done.report
         written = time.perf_counter()
         applied = await self.store.apply_scan(

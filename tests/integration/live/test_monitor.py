@@ -100,3 +100,26 @@ async def _resolved(store: Store, name: str) -> bool:
     page = await store.findings(limit=1000)
     rows = [s for s in page.items if s.finding.object.name == name]
     return bool(rows) and all(s.status == "resolved" for s in rows)
+
+
+async def test_analyses_and_their_writes_are_marked_as_foreground_work(tmp_path: Path) -> None:
+    """A metrics reading waits for a pause between analyses: the monitor must mark them, up to and
+    including the write that stream clients wait for, and unmark them when they are done."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kubemedic.db'}"
+    busy_at_scan: list[bool] = []
+    with running_sim(SimConfig(scenarios=("missing-configmap",))) as sim:
+        async with Store.open(url) as store:
+            monitor = ClusterMonitor(
+                ClusterTarget(kubeconfig=sim.kubeconfig),
+                store,
+                clock=lambda: datetime.now(UTC),
+                on_scan=lambda scan: busy_at_scan.append(monitor.foreground.busy),
+            )
+            stop = asyncio.Event()
+            task = asyncio.create_task(monitor.run(stop))
+            await _until(lambda: monitor.scans >= 1)
+            await _until(lambda: not monitor.foreground.busy, timeout=5)
+            stop.set()
+            await asyncio.wait_for(task, timeout=15)
+    assert busy_at_scan and all(busy_at_scan)
+    assert not monitor.foreground.busy

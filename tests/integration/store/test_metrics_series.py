@@ -75,3 +75,29 @@ async def test_the_retention_round_purges_series_points_per_resolution(store_url
         result = await Retention(store, clock=clock, series=series).tick()
         assert result.series_points == 60 + 6
         assert (await series.catalogue(SeriesFilter())).items == (), "a series without points is forgotten"
+
+
+async def test_each_slice_of_a_reading_waits_for_the_pause_it_is_given(store_url: str) -> None:
+    import asyncio
+
+    from kubemedic.service.foreground import Foreground
+    from kubemedic.service.metrics_series import SINK_SLICE
+
+    async with open_store(store_url) as store:
+        series = MetricsSeries(store, clock=Clock())
+        fg = Foreground()
+        sink = series.sink(lambda: "prod", pause=lambda: fg.pause(5.0))
+        reading = [
+            Sample(SeriesId(MEMORY_BYTES, "Pod", "shop", f"api-{i}", "app"), NOW.timestamp(), 1.0)
+            for i in range(SINK_SLICE + 10)
+        ]
+        with fg.running():
+            task = asyncio.create_task(sink(reading))
+            await asyncio.sleep(0.1)
+            assert series.written == 0, "a slice was written while the monitor analyzed"
+        await asyncio.sleep(0)  # the first slice may go now; the next waits for the analysis below
+        with fg.running():
+            await asyncio.sleep(0.2)
+            assert series.written == SINK_SLICE, "the second slice did not wait for the next pause"
+        await asyncio.wait_for(task, timeout=10)
+        assert series.written == SINK_SLICE + 10

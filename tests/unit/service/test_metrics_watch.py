@@ -147,3 +147,32 @@ async def test_a_failing_sink_or_node_read_is_logged_and_collection_goes_on() ->
     warnings = sorted(e["event"] for e in logs if e["log_level"] == "warning")
     assert warnings == ["metrics sink failed", "node metrics read failed"], "each logged once"
     assert watch.readings == 420 and watch.samples == 0 and pokes, "pods still read, the leak still found"
+
+
+async def test_the_read_and_the_observe_step_each_wait_for_a_pause_in_the_analyses() -> None:
+    from kubemedic.metrics.samples import Sample
+    from kubemedic.service.foreground import Foreground
+
+    fg = Foreground()
+    steps: list[str] = []
+    feed = Feed()
+
+    async def read() -> Sequence[PodUsage]:
+        steps.append("read")
+        return await feed()
+
+    async def sink(samples: Sequence[Sample]) -> None:
+        steps.append("sink")
+
+    state = _state()
+    watch = MetricsWatch(read, lambda: state, lambda: T0, sink=sink, pause=fg.pause)
+    with fg.running():
+        task = asyncio.create_task(watch.read_once())
+        await asyncio.sleep(0.05)
+        assert steps == [], "read while an analysis ran"
+    await asyncio.sleep(0)
+    with fg.running():  # the next analysis starts before the observe step
+        await asyncio.sleep(0.05)
+        assert steps == ["read"], "observed (and stored) while an analysis ran"
+    await asyncio.wait_for(task, timeout=1)
+    assert steps == ["read", "sink"] and fg.waited == 2
