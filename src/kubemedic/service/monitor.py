@@ -353,7 +353,6 @@ class ClusterMonitor:
         )
         marks = [*done.marks, ("store", time.perf_counter())]
         self.scans += 1
-        self._gc.after_new_state()
         steps, at = [], done.started
         for name, mark in marks:
             if name == "store":
@@ -377,6 +376,8 @@ class ClusterMonitor:
             )
             if result is not None:
                 await result
+        # after clients were told: a collection (a full one walks the whole heap) must not delay that
+        self._gc.after_new_state()
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,3 +123,24 @@ async def test_analyses_and_their_writes_are_marked_as_foreground_work(tmp_path:
             await asyncio.wait_for(task, timeout=15)
     assert busy_at_scan and all(busy_at_scan)
     assert not monitor.foreground.busy
+
+
+async def test_clients_are_told_of_an_analysis_before_the_garbage_collector_runs(tmp_path: Path) -> None:
+    """A scheduled collection may walk the whole heap (hundreds of ms): it comes after on_scan."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kubemedic.db'}"
+    order: list[str] = []
+    with running_sim(SimConfig(scenarios=("missing-configmap",))) as sim:
+        async with Store.open(url) as store:
+            monitor = ClusterMonitor(
+                ClusterTarget(kubeconfig=sim.kubeconfig),
+                store,
+                clock=lambda: datetime.now(UTC),
+                on_scan=lambda scan: order.append("told"),
+            )
+            monitor._gc.after_new_state = lambda: order.append("collected")  # type: ignore[method-assign]
+            stop = asyncio.Event()
+            task = asyncio.create_task(monitor.run(stop))
+            await _until(lambda: monitor.scans >= 1 and len(order) >= 2)
+            stop.set()
+            await asyncio.wait_for(task, timeout=15)
+    assert order[:2] == ["told", "collected"]

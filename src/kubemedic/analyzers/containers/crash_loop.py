@@ -34,25 +34,24 @@ def analyze(state: ClusterState) -> Iterator[Finding]:
 
 
 def _problems_of(state: ClusterState, pod: Pod) -> list[tuple[Pod, ContainerStatus, str]]:
-    found: list[tuple[Pod, ContainerStatus, str]] = pod.memo_until(
+    # kept on the pod without the pod itself: a memo pointing back at its pod is a reference cycle
+    found: list[tuple[ContainerStatus, str]] = pod.memo_until(
         "crash_loop", state.now, lambda: _pod_problems(state, pod)
     )
-    return found
+    return [(pod, status, key) for status, key in found]
 
 
-def _pod_problems(
-    state: ClusterState, pod: Pod
-) -> tuple[list[tuple[Pod, ContainerStatus, str]], datetime | None]:
+def _pod_problems(state: ClusterState, pod: Pod) -> tuple[list[tuple[ContainerStatus, str]], datetime | None]:
     """The crash problems of one pod's containers, and when the answer may change by itself (a crash
     stops being recent): kept per pod object between analyses until then."""
-    found: list[tuple[Pod, ContainerStatus, str]] = []
+    found: list[tuple[ContainerStatus, str]] = []
     moments: list[datetime] = []
     for status in pod.container_statuses:
         if status.init:
             continue
         key = _problem(state, status)
         if key:
-            found.append((pod, status, key))
+            found.append((status, key))
         last = status.last_state if status.last_state.state == "terminated" else status.state
         finished = parse_time(last.finished_at)
         if finished is not None:

@@ -66,7 +66,17 @@ def pod_state(pod: Pod, now: datetime) -> PodState:
     Worked out once per pod object and kept until a time threshold could change the answer (the
     startup grace ends, a crash stops being recent): a Deployment's summary reads all its pods on
     every analysis, and most of them have not changed."""
-    return pod.memo_until("pod_state", now, lambda: (_pod_state(pod, now), _changes_at(pod, now)))
+    label, detail, evidence, healthy, starting = pod.memo_until(
+        "pod_state", now, lambda: (_reading(_pod_state(pod, now)), _changes_at(pod, now))
+    )
+    return PodState(pod, label, detail, evidence, healthy, starting)
+
+
+def _reading(state: PodState) -> tuple[str, str, Evidence | None, bool, bool]:
+    """A PodState without its pod, as kept on the pod: a memo that pointed back at the pod would make
+    a reference cycle, and every replaced pod view would then wait for the cyclic garbage collector
+    instead of being freed at once (serve freezes long-lived objects; see service/gc_schedule.py)."""
+    return state.label, state.detail, state.evidence, state.healthy, state.starting
 
 
 def _changes_at(pod: Pod, now: datetime) -> datetime | None:
