@@ -17,6 +17,7 @@ from tests.factory.pods import (
     env_from_secret_key,
     event,
     http_probe,
+    oom_crash_loop,
     pod,
     running,
     terminated,
@@ -76,7 +77,7 @@ __all__ = [
     "NOW", "Obj", "condition", "configmap", "container", "cronjob", "cstatus", "daemonset", "deployment",
     "deployment_with_pods", "endpoints", "env_from_configmap_key", "env_from_secret_key", "event", "hpa",
     "http_probe", "ingress", "ingress_class", "job", "job_complete", "job_failed", "meta", "namespace",
-    "network_policy", "node", "obj", "owner_ref", "pdb", "pod", "pv", "pvc", "quota", "replicaset",
-    "role_binding", "running", "secret", "service", "service_account", "state", "statefulset",
+    "network_policy", "node", "obj", "oom_crash_loop", "owner_ref", "pdb", "pod", "pv", "pvc", "quota",
+    "replicaset", "role_binding", "running", "secret", "service", "service_account", "state", "statefulset",
     "storage_class", "template", "terminated", "ts", "uid_for", "waiting", "webhook_config",
 ]  # fmt: skip

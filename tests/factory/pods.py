@@ -246,3 +246,17 @@ def event(
         "reportingComponent": component,
         "reportingInstance": "node-1" if component == "kubelet" else "",
     }
+
+
+def oom_crash_loop() -> dict[str, Any]:
+    """`pod(...)` keywords for a pod whose one container is in CrashLoopBackOff after OOM kills."""
+    return {
+        "statuses": [
+            cstatus(
+                ready=False,
+                restarts=7,
+                state=waiting("CrashLoopBackOff", "back-off 5m0s restarting failed container"),
+                last_state=terminated("OOMKilled", 137),
+            )
+        ]
+    }

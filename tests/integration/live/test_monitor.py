@@ -40,9 +40,11 @@ async def _until(check: Callable[[], object], timeout: float = 20.0) -> None:
 
 
 @contextlib.asynccontextmanager
-async def monitoring(sim: SimHandle, store: Store, scans: list[MonitorScan]) -> AsyncIterator[ClusterMonitor]:
+async def monitoring(
+    sim: SimHandle, store: Store, on_scan: Callable[[MonitorScan], None]
+) -> AsyncIterator[ClusterMonitor]:
     monitor = ClusterMonitor(
-        ClusterTarget(kubeconfig=sim.kubeconfig), store, clock=lambda: datetime.now(UTC), on_scan=scans.append
+        ClusterTarget(kubeconfig=sim.kubeconfig), store, clock=lambda: datetime.now(UTC), on_scan=on_scan
     )
     stop = asyncio.Event()
     task = asyncio.create_task(monitor.run(stop))
@@ -62,7 +64,7 @@ async def test_fault_recorded_then_resolved_and_history_survives_a_restart(tmp_p
     url = f"sqlite+aiosqlite:///{tmp_path / 'kubemedic.db'}"
     with running_sim(SimConfig(scenarios=("missing-configmap",), fault_delay=1.0)) as sim:
         scans: list[MonitorScan] = []
-        async with Store.open(url) as store, monitoring(sim, store, scans):
+        async with Store.open(url) as store, monitoring(sim, store, scans.append):
             await _until(lambda: _open_finding(store, "config-reference", "notifier"))
             first = len(scans)
             subprocess.run(
@@ -84,7 +86,7 @@ async def test_fault_recorded_then_resolved_and_history_survives_a_restart(tmp_p
             assert len(scans) > first, "the delete was seen through the watch, not a poll"
         async with Store.open(url) as store:
             before = (await store.findings(limit=1000)).items
-        async with Store.open(url) as store, monitoring(sim, store, []) as monitor:
+        async with Store.open(url) as store, monitoring(sim, store, lambda scan: None) as monitor:
             await _until(lambda: monitor.scans >= 1)
             after = (await store.findings(limit=1000)).items
     ids_before = sorted(s.finding.id for s in before)
@@ -108,19 +110,12 @@ async def test_analyses_and_their_writes_are_marked_as_foreground_work(tmp_path:
     url = f"sqlite+aiosqlite:///{tmp_path / 'kubemedic.db'}"
     busy_at_scan: list[bool] = []
     with running_sim(SimConfig(scenarios=("missing-configmap",))) as sim:
-        async with Store.open(url) as store:
-            monitor = ClusterMonitor(
-                ClusterTarget(kubeconfig=sim.kubeconfig),
-                store,
-                clock=lambda: datetime.now(UTC),
-                on_scan=lambda scan: busy_at_scan.append(monitor.foreground.busy),
-            )
-            stop = asyncio.Event()
-            task = asyncio.create_task(monitor.run(stop))
+        async with (
+            Store.open(url) as store,
+            monitoring(sim, store, lambda scan: busy_at_scan.append(monitor.foreground.busy)) as monitor,
+        ):
             await _until(lambda: monitor.scans >= 1)
             await _until(lambda: not monitor.foreground.busy, timeout=5)
-            stop.set()
-            await asyncio.wait_for(task, timeout=15)
     assert busy_at_scan and all(busy_at_scan)
     assert not monitor.foreground.busy
 
@@ -130,17 +125,10 @@ async def test_clients_are_told_of_an_analysis_before_the_garbage_collector_runs
     url = f"sqlite+aiosqlite:///{tmp_path / 'kubemedic.db'}"
     order: list[str] = []
     with running_sim(SimConfig(scenarios=("missing-configmap",))) as sim:
-        async with Store.open(url) as store:
-            monitor = ClusterMonitor(
-                ClusterTarget(kubeconfig=sim.kubeconfig),
-                store,
-                clock=lambda: datetime.now(UTC),
-                on_scan=lambda scan: order.append("told"),
-            )
+        async with (
+            Store.open(url) as store,
+            monitoring(sim, store, lambda scan: order.append("told")) as monitor,
+        ):
             monitor._gc.after_new_state = lambda: order.append("collected")  # type: ignore[method-assign]
-            stop = asyncio.Event()
-            task = asyncio.create_task(monitor.run(stop))
             await _until(lambda: monitor.scans >= 1 and len(order) >= 2)
-            stop.set()
-            await asyncio.wait_for(task, timeout=15)
     assert order[:2] == ["told", "collected"]

@@ -12,18 +12,9 @@ import pytest
 
 from kubemedic.analyzers.run import run_analyzers
 from kubemedic.correlate import correlate
-from tests.factory import cstatus, deployment_with_pods, state, terminated, waiting
+from tests.factory import deployment_with_pods, oom_crash_loop, state
 
-CRASHING = {
-    "statuses": [
-        cstatus(
-            ready=False,
-            restarts=7,
-            state=waiting("CrashLoopBackOff", "back-off 5m0s restarting failed container"),
-            last_state=terminated("OOMKilled", 137),
-        )
-    ]
-}
+CRASHING = oom_crash_loop()
 
 
 @pytest.fixture()

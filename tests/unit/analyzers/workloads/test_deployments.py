@@ -8,23 +8,14 @@ from tests.factory import (
     deployment,
     deployment_with_pods,
     event,
+    oom_crash_loop,
     pod,
     replicaset,
     state,
-    terminated,
     waiting,
 )
 
-CRASHING = {
-    "statuses": [
-        cstatus(
-            ready=False,
-            restarts=7,
-            state=waiting("CrashLoopBackOff", "back-off 5m0s restarting failed container"),
-            last_state=terminated("OOMKilled", 137),
-        )
-    ]
-}
+CRASHING = oom_crash_loop()
 
 
 def run(*objs: object) -> list[Finding]:
