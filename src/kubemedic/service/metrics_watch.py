@@ -17,7 +17,8 @@ that fails, a sink that fails: each is logged once per kind of failure and tried
 the collection never stops the monitor, and a failing source does not stop the others.
 
 None of this is what stream clients wait for, so given `pause` (the monitor's Foreground.pause) the
-read and the observe step each start in a pause between the monitor's analyses (service/foreground.py).
+read and each part of the observe step start in a pause between the monitor's analyses
+(service/foreground.py).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class MetricsWatch:
         self.detectors = tuple(default_detectors() if detectors is None else detectors)
         self._sink = sink
         self._on_alarm = on_alarm
-        self._pause = pause  # waited for before the read and before the observe step
+        self._pause = pause  # waited for before the read and before each part of the observe step
         self.readings = 0
         self.failures = 0
         self.samples = 0  # handed to the sink, all readings together
@@ -123,13 +124,19 @@ class MetricsWatch:
             prometheus = self.prometheus
             queried = await self._attempt("prometheus query", lambda: prometheus.collect(now))
         read = time.perf_counter()
-        paused += await self._paused()
         state = self._state()
         if state is None:  # the watch stopped meanwhile
             return
-        observing = time.perf_counter()
-        # feeding thousands of series is CPU work: off the event loop, like the analysis
-        samples, alarms = await asyncio.to_thread(self._observe, state, now, pods, nodes, queried)
+        # Feeding thousands of series is CPU work: off the event loop, like the analysis, and in steps
+        # of a few tens of ms, each started in a pause between the monitor's analyses.
+        samples: list[Sample] = []
+        alarms = 0
+        observe_s = 0.0
+        for step in self._observe_steps(state, now, pods, nodes, queried, samples):
+            paused += await self._paused()
+            began = time.perf_counter()
+            alarms += await asyncio.to_thread(step)
+            observe_s += time.perf_counter() - began
         observed = time.perf_counter()
         if alarms and self._on_alarm is not None:
             self._on_alarm()
@@ -145,7 +152,7 @@ class MetricsWatch:
             alarms=alarms,
             steps_ms={
                 "read": round((read - started) * 1000, 1),
-                "observe": round((observed - observing) * 1000, 1),
+                "observe": round(observe_s * 1000, 1),
                 "store": round((stored - observed) * 1000, 1),
             },
             paused_ms=round(paused * 1000, 1),
@@ -167,19 +174,40 @@ class MetricsWatch:
         nodes: Sequence[NodeUsage] | None,
         queried: Sequence[Sample] | None,
     ) -> tuple[list[Sample], int]:
-        alarms = 0
+        """The whole observe step at once, in this thread (bench/collector_bench.py): the samples and
+        the alarms raised."""
         samples: list[Sample] = []
-        if pods is not None:
-            alarms += len(self.collector.observe(pods, state, now).alarms)
-            samples += pod_samples(pods, now)
-        if nodes is not None:
-            samples += node_samples(nodes, now)
-        samples += derived_samples(state, now)
-        if queried:
-            samples += queried
-        for detector in self.detectors:
-            alarms += len(detector.observe(samples, state, now))
+        alarms = sum(step() for step in self._observe_steps(state, now, pods, nodes, queried, samples))
         return samples, alarms
+
+    def _observe_steps(
+        self,
+        state: ClusterState,
+        now: float,
+        pods: Sequence[PodUsage] | None,
+        nodes: Sequence[NodeUsage] | None,
+        queried: Sequence[Sample] | None,
+        samples: list[Sample],
+    ) -> list[Callable[[], int]]:
+        """The observe step in parts, run one after another (each returns the alarms it raised): the
+        collector, then the samples (into `samples`), then each sample detector."""
+
+        def collect() -> int:
+            return len(self.collector.observe(pods, state, now).alarms) if pods is not None else 0
+
+        def make_samples() -> int:
+            if pods is not None:
+                samples.extend(pod_samples(pods, now))
+            if nodes is not None:
+                samples.extend(node_samples(nodes, now))
+            samples.extend(derived_samples(state, now))
+            samples.extend(queried or ())
+            return 0
+
+        def detect(detector: SampleDetector) -> Callable[[], int]:
+            return lambda: len(detector.observe(samples, state, now))
+
+        return [collect, make_samples, *(detect(d) for d in self.detectors)]
 
     async def _attempt(self, what: str, call: Callable[[], Awaitable[T]]) -> T | None:
         """`call()`, or None when it failed: logged once per kind of failure, until it works again."""
