@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import structlog
 
@@ -132,7 +132,7 @@ class MetricsWatch:
         samples: list[Sample] = []
         alarms = 0
         observe_s = 0.0
-        for step in self._observe_steps(state, now, pods, nodes, queried, samples):
+        for step in self._observe_steps(_Reading(state, now, pods, nodes, queried), samples):
             paused += await self._paused()
             began = time.perf_counter()
             alarms += await asyncio.to_thread(step)
@@ -177,20 +177,14 @@ class MetricsWatch:
         """The whole observe step at once, in this thread (bench/collector_bench.py): the samples and
         the alarms raised."""
         samples: list[Sample] = []
-        alarms = sum(step() for step in self._observe_steps(state, now, pods, nodes, queried, samples))
+        reading = _Reading(state, now, pods, nodes, queried)
+        alarms = sum(step() for step in self._observe_steps(reading, samples))
         return samples, alarms
 
-    def _observe_steps(
-        self,
-        state: ClusterState,
-        now: float,
-        pods: Sequence[PodUsage] | None,
-        nodes: Sequence[NodeUsage] | None,
-        queried: Sequence[Sample] | None,
-        samples: list[Sample],
-    ) -> list[Callable[[], int]]:
+    def _observe_steps(self, reading: _Reading, samples: list[Sample]) -> list[Callable[[], int]]:
         """The observe step in parts, run one after another (each returns the alarms it raised): the
         collector, then the samples (into `samples`), then each sample detector."""
+        state, now, pods, nodes, queried = reading
 
         def collect() -> int:
             return len(self.collector.observe(pods, state, now).alarms) if pods is not None else 0
@@ -221,6 +215,16 @@ class MetricsWatch:
             return None
         self._last_failure.pop(what, None)
         return result
+
+
+class _Reading(NamedTuple):
+    """What one reading observes."""
+
+    state: ClusterState
+    now: float
+    pods: Sequence[PodUsage] | None
+    nodes: Sequence[NodeUsage] | None
+    queried: Sequence[Sample] | None
 
 
 async def _done(pending: Awaitable[None]) -> bool:
