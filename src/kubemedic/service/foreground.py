@@ -2,12 +2,13 @@
 
 An analysis - from making the new state to its store write - is what stream clients wait for; a
 metrics reading is not (nobody waits for its samples to be stored a second sooner). On two cores both
-compete for one interpreter lock and, on SQLite, for one writer: analyses that overlapped a reading's
-observe step took 2-3 times as long in serve's log (docs/benchmarks.md). So the monitor marks its
-analyses (`running()`), and the reading's steps - the read, the observe step, each slice of the series
-write - start in a pause between analyses (`pause()`): on a busy cluster analyses come a few times a
-second with a debounce window between them. A pause that does not come within `max_wait_s` is not
-waited for any longer, so a cluster that keeps the monitor busy without a break still gets its metrics.
+compete for one interpreter lock and, on SQLite, for one writer: in one profiled run (5,000 pods, 200
+changes/s), analyses that overlapped a reading's observe step took a median 157 ms, the others 58 ms.
+So the monitor marks its analyses (`running()`), and the reading's steps - the read, each part of the
+observe step, each slice of the series write - start in a pause between analyses (`pause()`): on a
+busy cluster analyses come a few times a second with a debounce window between them. A pause that does
+not come within `max_wait_s` is not waited for any longer, so a cluster that keeps the monitor busy
+without a break still gets its metrics.
 """
 
 from __future__ import annotations
