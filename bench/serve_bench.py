@@ -7,7 +7,7 @@
    fault (a Service selecting no pod) is written every 0.5 s; the time from the write to the
    `finding-opened` message on an SSE client is recorded, with the object changes per second serve's
    watch saw meanwhile (a pod mutation also moves its ReplicaSet's and Deployment's status or adds an
-   event: `--churn 67` gave 204-286 object changes/s, `--churn 200` ~486). Target: p99 <= 500 ms at 200
+   event: `--churn 67` gave 200-303 object changes/s, `--churn 200` ~486). Target: p99 <= 500 ms at 200
    object changes/s with 5,000 pods.
 2. REST: an open-loop load generator on 127.0.0.1 sends `--rest-rate` requests per second for
    `--rest-seconds` (findings pages, one finding, incidents, cluster status, pods of a namespace);

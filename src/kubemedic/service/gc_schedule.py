@@ -21,7 +21,7 @@ import time
 
 FULL_EVERY = 180  # refreshes between two that walk every object
 # The automatic collector's oldest-generation threshold once the schedule runs: it walks the old
-# generation after this many young-generation passes instead of 10. After a freeze, CPython's own
+# generation after this many middle-generation passes instead of 10. After a freeze, CPython's own
 # rule (a quarter more long-lived objects than at the last full pass) trips after a few seconds of a
 # busy watch, and each such pass walked every object made since the freeze: stalls of 22-244 ms
 # (median 141 ms) a median 2.9 s apart at 200 object changes/s (logged with gc.callbacks in serve's

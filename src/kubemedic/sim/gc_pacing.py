@@ -10,7 +10,7 @@ So the sim process (`server.run`, not `serve()` inside a test process: the colle
 paces it: every `every_s` it collects and freezes what survived, so the automatic passes in between
 walk only objects newer than the last freeze. Frozen objects are still freed by reference counting
 as usual; only garbage in reference cycles among them waits for the next full pass, every
-`full_every`-th round (a few dozen objects per pass, measured), when everything is unfrozen and walked.
+`full_every`-th round (0-48 objects per pass in the sim, measured), when everything is unfrozen and walked.
 """
 
 from __future__ import annotations
